@@ -1,0 +1,81 @@
+# One target per user action; each is a thin wrapper over sphinx-build.
+# `make` alone lists them.
+
+SHELL        := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON       ?= python3
+VENV         := .venv
+BIN          := $(VENV)/bin
+BUILDDIR     := _build
+# The one place that decides what counts as a failure: nitpicky (-n), warnings
+# are errors (-W), and --keep-going so one run reports every problem.
+STRICT       := -n -W --keep-going
+SPHINXOPTS   ?=
+SLUG         := $(shell sed -n 's/^slug = "\(.*\)"/\1/p' report.toml)
+
+# Dates in every output follow the last commit, so two builds of one commit are
+# byte-identical (TeX's \today needs FORCE_SOURCE_DATE as well).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+export SOURCE_DATE_EPOCH
+export FORCE_SOURCE_DATE := 1
+
+# Build $(1) with builder $(2) into a staging folder and publish it to
+# _build/$(1) only when the build succeeded: a failed build never replaces the
+# last good output. A failed build also drops the cached environment, so its
+# warnings cannot be skipped by the next, incremental build.
+define sphinx
+	@mkdir -p $(BUILDDIR)/.stage
+	@$(BIN)/sphinx-build -b $(2) -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/.stage/$(1) \
+	  || { rm -f $(BUILDDIR)/doctrees/environment.pickle; exit 1; }
+endef
+define publish
+	@rm -rf $(BUILDDIR)/$(1).old; [ ! -d $(BUILDDIR)/$(1) ] || mv $(BUILDDIR)/$(1) $(BUILDDIR)/$(1).old
+	@cp -a $(BUILDDIR)/.stage/$(1) $(BUILDDIR)/$(1) && rm -rf $(BUILDDIR)/$(1).old
+	@echo "Published $(BUILDDIR)/$(1)"
+endef
+
+.PHONY: help book html epub latexpdf linkcheck live test clean setup system
+
+help:  ## List the targets
+	@echo "Usage: make <target>"
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 14
+
+book: system setup  ## Set up everything, then build the website, the PDF and the EPUB
+	@$(MAKE) --no-print-directory html epub latexpdf
+	@echo "Built: $(BUILDDIR)/html/index.html  $(BUILDDIR)/latex/$(SLUG).pdf  $(BUILDDIR)/epub/$(SLUG).epub"
+
+html: setup  ## Build the website into _build/html
+	$(call sphinx,html,html)
+	$(call publish,html)
+
+epub: setup  ## Build the EPUB e-book into _build/epub
+	$(call sphinx,epub,epub)
+	$(call publish,epub)
+
+latexpdf: setup  ## Build the PDF into _build/latex (XeLaTeX)
+	$(call sphinx,latex,latex)
+	@$(MAKE) --no-print-directory -C $(BUILDDIR)/.stage/latex LATEXMKOPTS="-silent -halt-on-error -interaction=nonstopmode" all-pdf
+	@$(BIN)/python scripts/check-latex-log.py $(BUILDDIR)/.stage/latex/$(SLUG).log
+	$(call publish,latex)
+
+linkcheck: setup  ## Check every external link (needs the network)
+	$(BIN)/sphinx-build -b linkcheck -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+
+live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
+	$(BIN)/sphinx-autobuild -b html $(STRICT) --host 127.0.0.1 --port 8000 . $(BUILDDIR)/live
+
+test: setup  ## Run the whole test suite (builds every format once)
+	$(BIN)/pytest
+
+clean:  ## Remove the build outputs (not dist/ or the virtualenv)
+	rm -rf $(BUILDDIR)
+
+setup: $(VENV)/.installed  ## Create the virtualenv from requirements.txt
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+system:  ## Install TeX Live, fonts and poppler with apt when missing
+	@scripts/install-system-deps.sh

@@ -1,0 +1,125 @@
+"""Sphinx configuration: settings only. Behaviour lives in _ext/report/."""
+
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+# -- Project ------------------------------------------------------------------
+# report.toml is the one place for title, author, version and identifiers.
+REPORT = tomllib.loads((HERE / "report.toml").read_text(encoding="utf-8"))
+
+project = REPORT["title"]
+author = REPORT["author"]
+version = release = REPORT["version"]
+language = REPORT["language"]
+copyright = f"{REPORT['date_of_information'][:4]}, {author}. Text licensed {REPORT['licence']}"
+# Dates printed in the outputs follow SOURCE_DATE_EPOCH (set by the Makefile
+# from the last commit), so two builds of one commit are identical.
+today_fmt = "%d %B %Y"
+
+# -- General ------------------------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "report.hangul",
+    "report.sections",
+    "report.guards",
+]
+root_doc = "index"
+exclude_patterns = [
+    "_build", ".venv", "dist", "docs", "tests", "README.md", "CHANGELOG.md",
+    "LICENSE*", ".pytest_cache", "bench",
+]
+# Nitpicky: every cross-reference must resolve (the Makefile also passes -n).
+nitpicky = True
+# Section labels come from explicit (label)= targets only, never file paths.
+suppress_warnings: list[str] = []
+
+# -- MyST -----------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "smartquotes", "substitution"]
+# {{ name }} in the text (the colophon, the title page) comes from report.toml.
+myst_substitutions = {
+    key: REPORT[key]
+    for key in ("title", "subtitle", "author", "version", "licence", "licence_url")
+} | {"date_of_information": f"{REPORT['date_of_information']}"}
+
+# -- Required structure (report.sections) ---------------------------------------
+report_required_sections = "required_sections.yml"
+
+# -- Bibliography ---------------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- HTML output ------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = REPORT["title"]
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", REPORT["base_url"])
+html_static_path = ["_static"]
+html_last_updated_fmt = today_fmt
+html_show_sourcelink = False
+html_copy_source = False
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "home_page_in_toc": True,
+}
+
+# -- LaTeX output -----------------------------------------------------------------
+# Korean text needs a Unicode engine: pdflatex has no Hangul.
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, f"{REPORT['slug']}.tex", REPORT["title"], author, "manual", True),
+]
+latex_toplevel_sectioning = "chapter"
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # openany: chapters start on the next page, not the next odd one, so the
+    # PDF has no blank filler pages.
+    "extraclassoptions": "openany,oneside",
+    # Hangul is set in its own font by report.hangul ({\hangulfont …}), so
+    # Latin punctuation never falls into the CJK font (the kotex problem).
+    "fontpkg": r"""
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+\newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase]
+""",
+    "preamble": rf"""
+\hypersetup{{
+  pdftitle={{{REPORT['title']}: {REPORT['subtitle']}}},
+  pdfauthor={{{author}}},
+  pdfsubject={{{REPORT['description']}}},
+  pdfkeywords={{{', '.join(REPORT['subjects'])}}},
+  pdflang={{{language}}},
+}}
+""",
+}
+
+# -- EPUB output ------------------------------------------------------------------
+epub_basename = REPORT["slug"]
+epub_title = REPORT["title"]
+epub_description = REPORT["description"]
+epub_author = author
+epub_publisher = REPORT["publisher"]
+epub_contributor = author
+epub_copyright = copyright
+epub_identifier = REPORT["identifier"]
+epub_scheme = "URN"
+epub_uid = "bookid"
+epub_show_urls = "footnote"
+epub_exclude_files = ["search.html"]
+
+# -- Link checking ----------------------------------------------------------------
+linkcheck_timeout = 30
+linkcheck_retries = 2
+# Each entry says why the URL cannot be checked automatically.
+linkcheck_ignore: list[str] = []

@@ -1,0 +1,120 @@
+"""Shared fixtures: each output format is built once per test session.
+
+The builds use the project's own Makefile (the same commands a person, CI and
+the docs use) with BUILDDIR pointing into pytest's temporary folder, so the
+tests never touch _build/ and always see the current sources. The three builds
+share one doctree cache, as `make book` does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))
+SLUG = REPORT["slug"]
+VENV = Path(sys.executable).parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+# What a copy of the project leaves out: outputs, caches and the virtualenv.
+COPY_IGNORE = shutil.ignore_patterns(
+    "_build", "dist", ".venv", ".git", ".pytest_cache", "__pycache__", "bench-results"
+)
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str
+
+
+def make(target: str, project: Path, builddir: Path, *extra: str) -> Result:
+    """Run `make TARGET` in PROJECT with outputs in BUILDDIR, using this venv."""
+    proc = subprocess.run(
+        ["make", "--no-print-directory", target, f"BUILDDIR={builddir}",
+         f"VENV={VENV}", *extra],
+        cwd=project, capture_output=True, text=True,
+        env={**os.environ, "SPHINXOPTS": "-q"},
+    )
+    return Result(proc.returncode, proc.stdout + proc.stderr)
+
+
+def build_or_fail(target: str, builddir: Path) -> None:
+    result = make(target, ROOT, builddir)
+    if result.returncode != 0:
+        pytest.fail(f"make {target} failed:\n{result.output[-5000:]}", pytrace=False)
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the sources, for tests that change them."""
+    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    return dest
+
+
+def _require(marker: str, *commands: str) -> None:
+    missing = [c for c in commands if shutil.which(c) is None]
+    if missing:
+        message = f"{marker}: {', '.join(missing)} not installed (scripts/install-system-deps.sh --test)"
+        # CI has everything installed: a missing tool there is a failure, not a skip.
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("requires_tex"):
+        _require("requires_tex", "xelatex", "latexmk", "pdftotext")
+    if item.get_closest_marker("requires_java"):
+        _require("requires_java", "java")
+    if item.get_closest_marker("requires_browser"):
+        _require("requires_browser", "chromium")
+
+
+@pytest.fixture(scope="session")
+def builddir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def html_dir(builddir: Path) -> Path:
+    build_or_fail("html", builddir)
+    return builddir / "html"
+
+
+@pytest.fixture(scope="session")
+def epub_file(builddir: Path) -> Path:
+    build_or_fail("epub", builddir)
+    return builddir / "epub" / f"{SLUG}.epub"
+
+
+@pytest.fixture(scope="session")
+def epub_dir(epub_file: Path, tmp_path_factory) -> Path:
+    """The EPUB unpacked, to read its XHTML, OPF and nav."""
+    dest = tmp_path_factory.mktemp("epub-unpacked")
+    with zipfile.ZipFile(epub_file) as archive:
+        archive.extractall(dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def pdf_file(builddir: Path) -> Path:
+    _require("requires_tex", "xelatex", "latexmk")
+    build_or_fail("latexpdf", builddir)
+    return builddir / "latex" / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="session")
+def pdf_text(pdf_file: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf_file), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
