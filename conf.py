@@ -3,6 +3,7 @@
 import os
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -15,6 +16,7 @@ REPORT = tomllib.loads((HERE / "report.toml").read_text(encoding="utf-8"))
 project = REPORT["title"]
 author = REPORT["author"]
 version = release = REPORT["version"]
+DATE_OF_INFORMATION = date.fromisoformat(REPORT["date_of_information"]).strftime("%-d %B %Y")
 language = REPORT["language"]
 copyright = f"{REPORT['date_of_information'][:4]}, {author}. Text licensed {REPORT['licence']}"
 # Dates printed in the outputs follow SOURCE_DATE_EPOCH (set by the Makefile
@@ -28,6 +30,7 @@ extensions = [
     "report.hangul",
     "report.sections",
     "report.guards",
+    "report.latex",
 ]
 root_doc = "index"
 exclude_patterns = [
@@ -45,7 +48,7 @@ myst_enable_extensions = ["colon_fence", "deflist", "smartquotes", "substitution
 myst_substitutions = {
     key: REPORT[key]
     for key in ("title", "subtitle", "author", "version", "licence", "licence_url")
-} | {"date_of_information": f"{REPORT['date_of_information']}"}
+} | {"date_of_information": DATE_OF_INFORMATION}
 
 # -- Required structure (report.sections) ---------------------------------------
 report_required_sections = "required_sections.yml"
@@ -93,14 +96,29 @@ latex_elements = {
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
 \newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase]
 """,
+    "releasename": "Version",
+    "maketitle": rf"""
+\begin{{titlepage}}\centering\sffamily
+  \vspace*{{0.22\textheight}}
+  {{\bfseries\Huge {REPORT['title']}\par}}\vspace{{1.2em}}
+  {{\Large {REPORT['subtitle']}\par}}\vspace{{0.6em}}
+  {{\large A policy report\par}}\vfill
+  {{\large {author}\par}}\vspace{{1.5em}}
+  Version {version} \quad\textbullet\quad Information as of {DATE_OF_INFORMATION}\par\vspace{{0.8em}}
+  {{\small Text licensed {REPORT['licence']}\par}}
+\end{{titlepage}}
+""",
     "preamble": rf"""
-\hypersetup{{
+% The first toctree's caption would otherwise become the contents' title.
+\addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}\renewcommand{{\bibname}}{{References}}}}
+% At the start of the document, so Sphinx's own title setting does not win.
+\AtBeginDocument{{\hypersetup{{
   pdftitle={{{REPORT['title']}: {REPORT['subtitle']}}},
   pdfauthor={{{author}}},
   pdfsubject={{{REPORT['description']}}},
   pdfkeywords={{{', '.join(REPORT['subjects'])}}},
   pdflang={{{language}}},
-}}
+}}}}
 """,
 }
 

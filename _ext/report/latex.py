@@ -1,0 +1,71 @@
+"""Give the PDF the shape of a printed report.
+
+Sphinx's LaTeX output numbers every chapter and sends the bibliography to a
+chapter of its own at the very end, leaving the report's "References" chapter
+empty. This post-transform, run on the assembled LaTeX document:
+
+- numbers only the report's chapters (documents under ``chapters/``): front
+  matter (executive summary, about) and back matter (glossary, timeline,
+  references, colophon) are unnumbered chapters that still appear in the
+  contents and the PDF outline;
+- moves Sphinx's bibliography into the "References" chapter's place, keeping
+  its label, so the references come before the colophon as in the website.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders.latex.nodes import thebibliography
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+# LaTeX's secnumdepth: 1 numbers chapters and sections, -1 numbers nothing.
+NUMBERED, UNNUMBERED = 1, -1
+
+
+def iter_ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def latex(code: str) -> nodes.raw:
+    return nodes.raw("", code + "\n", format="latex")
+
+
+class ReportShape(SphinxPostTransform):
+    default_priority = 760  # after Sphinx's BibliographyTransform (750)
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        prefix = self.config.report_numbered_prefix
+        state = None
+        for start in list(self.document.findall(addnodes.start_of_file)):
+            if any(isinstance(a, addnodes.start_of_file) for a in iter_ancestors(start)):
+                continue
+            docname = start["docname"]
+            wanted = NUMBERED if docname.startswith(prefix) else UNNUMBERED
+            if wanted != state:
+                start.parent.insert(start.parent.index(start),
+                                    latex(rf"\setcounter{{secnumdepth}}{{{wanted}}}"))
+                state = wanted
+            if docname == self.config.report_references_doc:
+                self.move_bibliography_into(start)
+
+    def move_bibliography_into(self, start: addnodes.start_of_file) -> None:
+        bibliography = next(iter(self.document.findall(thebibliography)), None)
+        section = next(iter(start.findall(nodes.section)), None)
+        if bibliography is None or section is None:
+            return
+        bibliography.parent.remove(bibliography)
+        # thebibliography opens its own unnumbered chapter titled \bibname;
+        # the label target before the section stays, so {ref}`references`
+        # still lands here.
+        start.replace(section, [latex(r"\phantomsection"), bibliography])
+
+
+def setup(app):
+    app.add_config_value("report_numbered_prefix", "chapters/", "env")
+    app.add_config_value("report_references_doc", "backmatter/references", "env")
+    app.add_post_transform(ReportShape)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

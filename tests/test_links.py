@@ -1,0 +1,177 @@
+"""Every link, image and anchor resolves, in the website, the EPUB and the PDF.
+
+External links are checked on demand by `make linkcheck` (they need the
+network); here the checker itself is shown to work against a local server.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import subprocess
+import threading
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import etree, html
+from pypdf import PdfReader
+
+from conftest import ROOT, VENV, copy_project
+
+LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image": "href"}
+
+
+def broken_links(root: Path, pages: list[Path], parse) -> list[str]:
+    """Relative links whose file or fragment does not exist, as 'page: target'."""
+    ids_cache: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids_cache:
+            ids_cache[path] = set(parse(path).xpath("//@id")) if path.suffix in {".html", ".xhtml"} else set()
+        return ids_cache[path]
+
+    broken = []
+    for page in pages:
+        tree = parse(page)
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            tag = etree.QName(element).localname
+            attr = LINK_ATTRS.get(tag)
+            value = element.get(attr) or element.get("{http://www.w3.org/1999/xlink}href") if attr else None
+            if not value:
+                continue
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc or value.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(root)}: {value} (no such file)")
+            elif parts.fragment and parts.fragment not in ids_of(target):
+                broken.append(f"{page.relative_to(root)}: {value} (no such anchor)")
+    return broken
+
+
+def test_html_internal_links_resolve(html_dir: Path) -> None:
+    pages = sorted(html_dir.rglob("*.html"))
+    assert not broken_links(html_dir, pages, lambda p: html.parse(str(p)))
+
+
+def test_epub_internal_links_resolve(epub_dir: Path) -> None:
+    pages = sorted(epub_dir.rglob("*.xhtml"))
+    assert not broken_links(epub_dir, pages, lambda p: etree.parse(str(p)))
+
+
+def test_epub_manifest_files_exist(epub_dir: Path) -> None:
+    opf = next(epub_dir.rglob("*.opf"))
+    hrefs = etree.parse(str(opf)).xpath("//*[local-name()='item']/@href")
+    missing = [h for h in hrefs if not (opf.parent / unquote(h)).exists()]
+    assert not missing, f"manifest items missing from the EPUB: {missing}"
+
+
+def test_link_checker_catches_a_broken_internal_link(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<html><body><a href="b.html#here">b</a><a href="c.html">c</a></body></html>')
+    (tmp_path / "b.html").write_text('<html><body><p id="elsewhere">b</p></body></html>')
+    found = broken_links(tmp_path, [tmp_path / "a.html"], lambda p: html.parse(str(p)))
+    assert found == ["a.html: b.html#here (no such anchor)", "a.html: c.html (no such file)"]
+
+
+def test_no_duplicate_ids_in_any_page(html_dir: Path, epub_dir: Path) -> None:
+    duplicates = {}
+    for root, pattern, parse in ((html_dir, "*.html", lambda p: html.parse(str(p))),
+                                 (epub_dir, "*.xhtml", lambda p: etree.parse(str(p)))):
+        for page in root.rglob(pattern):
+            counts = Counter(parse(page).xpath("//@id"))
+            dupes = [i for i, n in counts.items() if n > 1]
+            if dupes:
+                duplicates[str(page.relative_to(root))] = dupes
+    assert not duplicates, duplicates
+
+
+# -- The two "Cultural Exchange" sections stay distinct ---------------------------------
+
+CULTURAL = {"cultural-exchange-today": "02-current-state", "cultural-exchange-ahead": "04-future"}
+
+
+def test_cultural_exchange_anchors_distinct_in_html_and_epub(html_dir: Path, epub_dir: Path) -> None:
+    for label, chapter in CULTURAL.items():
+        page = html.parse(str(html_dir / "chapters" / f"{chapter}.html"))
+        assert page.xpath(f"//section[@id='{label}']/h2[contains(., 'Cultural Exchange')]"), label
+        xhtml = etree.parse(str(next(epub_dir.rglob(f"{chapter}.xhtml"))))
+        assert xhtml.xpath(f"//*[@id='{label}']"), f"EPUB lacks anchor {label}"
+    nav = (next(epub_dir.rglob("nav.xhtml"))).read_text(encoding="utf-8")
+    for label, chapter in CULTURAL.items():
+        assert f"{chapter}.xhtml#{label}" in nav
+
+
+@pytest.mark.requires_tex
+def test_pdf_links_have_destinations(pdf_file: Path) -> None:
+    reader = PdfReader(str(pdf_file))
+    names = set(reader.named_destinations)
+    for label, chapter in CULTURAL.items():
+        assert any(label in name for name in names), f"PDF has no destination for {label}"
+    dangling = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            dest = annot.get("/Dest") or (action.get("/D") if action and action.get("/S") == "/GoTo" else None)
+            if isinstance(dest, str) and dest not in names:
+                dangling.append((number, dest))
+    assert not dangling, f"links to missing destinations (page, name): {dangling[:10]}"
+
+
+# -- External links ----------------------------------------------------------------------
+
+def test_external_links_are_https(html_dir: Path) -> None:
+    insecure = []
+    for page in html_dir.rglob("*.html"):
+        for href in html.parse(str(page)).xpath("//a[contains(@class,'external')]/@href"):
+            if not href.startswith(("https://", "mailto:")):
+                insecure.append(f"{page.relative_to(html_dir)}: {href}")
+    assert not insecure, insecure
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    assert not re.findall(r"url\s*=\s*\{http://", bib), "http:// URL in references.bib"
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.path == "/good"
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><body>ok</body></html>" if ok else b"not found")
+
+    do_HEAD = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+def test_linkcheck_reports_a_broken_link(tmp_path: Path) -> None:
+    """Sphinx's linkcheck, as `make linkcheck` runs it, against a local server."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        project = copy_project(tmp_path / "project")
+        chapter = project / "chapters" / "05-conclusion.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8")
+                           + f"\n\nSee [a good page]({base}/good) and [a gone page]({base}/gone).\n",
+                           encoding="utf-8")
+        out = tmp_path / "linkcheck"
+        proc = subprocess.run(
+            [str(VENV / "bin" / "sphinx-build"), "-q", "-b", "linkcheck", "-D", "linkcheck_ignore=^https://",
+             "-D", "linkcheck_retries=1", ".", str(out)],
+            cwd=project, capture_output=True, text=True, timeout=300,
+        )
+    finally:
+        server.shutdown()
+    assert proc.returncode != 0, "linkcheck passed a broken link"
+    results = {r["uri"]: r for r in map(json.loads, (out / "output.json").read_text().splitlines())}
+    assert results[f"{base}/good"]["status"] == "working"
+    gone = results[f"{base}/gone"]
+    assert gone["status"] == "broken" and gone["filename"].endswith("05-conclusion.md") and gone["lineno"]

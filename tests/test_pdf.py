@@ -1,0 +1,102 @@
+"""The PDF: Korean text really rendered, fonts not leaking, metadata, no blank pages.
+
+XeLaTeX exits 0 when a font lacks a glyph, so only the PDF's own text proves
+that the Hangul is there.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPORT, ROOT
+
+pytestmark = pytest.mark.requires_tex
+
+HANGUL_WORD = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
+CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
+
+
+def sources_in_the_pdf() -> list[Path]:
+    """Every document of the book except the landing page (the PDF has its own title page)."""
+    return [p for folder in ("chapters", "frontmatter", "backmatter") for p in (ROOT / folder).glob("*.md")]
+
+
+def test_every_hangul_word_is_in_the_pdf(pdf_text: str) -> None:
+    compact = re.sub(r"\s+", "", pdf_text)
+    missing = {}
+    for path in sources_in_the_pdf():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for word in HANGUL_WORD.findall(line):
+                if word not in compact:
+                    missing.setdefault(word, f"{path.relative_to(ROOT)}:{number}")
+    assert not missing, f"Hangul missing from the PDF text: {missing}"
+    assert HANGUL_WORD.search(pdf_text), "the PDF has no Hangul at all"
+
+
+def test_latin_punctuation_does_not_fall_into_the_cjk_font(pdf_text: str) -> None:
+    """kotex-style font switching shows as "it’ s" and "Korea’ s" in the text."""
+    leaks = re.findall(r"\w+[’'] (?:s|t|re|ve|ll|d|m)\b", pdf_text)
+    assert not leaks, f"apostrophes followed by a stray space: {leaks[:10]}"
+    assert not re.search(r"[（）]", pdf_text), "full-width parentheses in the PDF text"
+
+
+def test_cjk_font_is_used_only_for_hangul(pdf_file: Path) -> None:
+    """Every glyph from the CJK font is Hangul (or a space), never Latin punctuation."""
+    reader = PdfReader(str(pdf_file))
+    offenders: set[str] = set()
+    for page in reader.pages:
+        def visit(text, cm, tm, font_dict, font_size):
+            if text.strip() and font_dict and "CJK" in str(font_dict.get("/BaseFont", "")):
+                offenders.update(ch for ch in text if not HANGUL_WORD.match(ch) and not ch.isspace() and ch != "\u00b7")
+
+        page.extract_text(visitor_text=visit)
+    assert not offenders, f"non-Hangul characters set in the CJK font: {sorted(offenders)}"
+
+
+def test_latex_log_is_clean(pdf_file: Path) -> None:
+    log = pdf_file.with_suffix(".log")
+    result = subprocess.run([sys.executable, str(CHECK_LOG), str(log)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("line, what", [
+    ("Missing character: There is no 한 (U+D55C) in font [texgyrepagella-regular.otf]/OT:script=latn;language=dflt;!", "missing glyph"),
+    ("LaTeX Warning: Reference `chapters/02-current-state:trade' on page 4 undefined on input line 512.", "undefined reference"),
+    ("LaTeX Warning: There were undefined references.", "undefined references"),
+])
+def test_log_check_catches_defects(tmp_path: Path, line: str, what: str) -> None:
+    log = tmp_path / "book.log"
+    log.write_text(f"This is XeTeX\n{line}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(CHECK_LOG), str(log)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{log}:2: {what}" in result.stderr
+
+
+def test_metadata(pdf_file: Path) -> None:
+    reader = PdfReader(str(pdf_file))
+    info = reader.metadata
+    assert info.title and REPORT["title"] in info.title
+    assert info.author == REPORT["author"]
+    assert info.subject and "Republic of Korea" in info.subject
+    assert info.get("/Keywords"), "no keywords"
+    assert reader.trailer["/Root"].get("/Lang") == REPORT["language"]
+
+
+def test_title_page_and_contents(pdf_file: Path) -> None:
+    reader = PdfReader(str(pdf_file))
+    first = reader.pages[0].extract_text()
+    assert REPORT["title"].split("–")[0] in first and "contributors" in first
+    assert any("Contents" in reader.pages[i].extract_text() for i in range(1, 4))
+
+
+def test_no_blank_pages(pdf_file: Path) -> None:
+    reader = PdfReader(str(pdf_file))
+    blank = [number for number, page in enumerate(reader.pages, start=1)
+             if not page.extract_text().strip() and not page.images]
+    assert not blank, f"blank pages: {blank}"
