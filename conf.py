@@ -31,16 +31,21 @@ extensions = [
     "report.sections",
     "report.guards",
     "report.latex",
+    "report.timeline",
 ]
 root_doc = "index"
 exclude_patterns = [
     "_build", ".venv", "dist", "docs", "tests", "README.md", "CHANGELOG.md",
     "LICENSE*", ".pytest_cache", "bench",
+    # Read the Docs writes its outputs inside the checkout (docs/hosting.md).
+    "_readthedocs",
 ]
 # Nitpicky: every cross-reference must resolve (the Makefile also passes -n).
 nitpicky = True
 # Section labels come from explicit (label)= targets only, never file paths.
 suppress_warnings: list[str] = []
+# Figures and tables are numbered in every format, so {numref} can cite them.
+numfig = True
 
 # -- MyST -----------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes", "substitution"]
@@ -57,6 +62,11 @@ report_required_sections = "required_sections.yml"
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
+
+# -- Timeline (report.timeline) ---------------------------------------------------
+# One row an event, each with its source's bibliography key; the figure and
+# the table in backmatter/timeline.md are drawn from it.
+report_timeline_data = "data/timeline.csv"
 
 # -- HTML output ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
@@ -82,6 +92,11 @@ latex_documents = [
 latex_toplevel_sectioning = "chapter"
 latex_show_urls = "footnote"
 latex_show_pagerefs = False
+# makeindex, not xindy (Sphinx's default for xelatex): Read the Docs runs
+# latexmk without Sphinx's Makefile, which is what sets XINDYOPTS, so xindy
+# fails there and the hosted PDF loses its index (readthedocs/readthedocs.org
+# #5476). The index's entries are English; makeindex needs no options.
+latex_use_xindy = False
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
@@ -117,8 +132,8 @@ latex_elements = {
   pdfauthor={{{author}}},
   pdfsubject={{{REPORT['description']}}},
   pdfkeywords={{{', '.join(REPORT['subjects'])}}},
-  pdflang={{{language}}},
 }}}}
+\hypersetup{{pdflang={{{language}}}}}
 """,
 }
 

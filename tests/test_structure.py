@@ -55,7 +55,7 @@ def html_outline(html_dir: Path) -> Outline:
     outline = []
     for href in hrefs:
         page = html.parse(str(html_dir / href.split("#")[0]))
-        article = page.xpath("//article[@role='main']")[0]
+        article = page.xpath("//article[contains(@class,'bd-article')]")[0]
         h1 = article.xpath(".//h1")[0].text_content()
         h2s = [h.text_content() for h in article.xpath(".//section/section/h2")]
         outline.append((clean(h1), [clean(h) for h in h2s]))
