@@ -20,10 +20,29 @@ PROBLEMS = [
 ]
 
 
+# TeX breaks log lines at this many characters (max_print_line), so a long
+# message continues on the next line and must be joined before matching.
+MAX_PRINT_LINE = 79
+
+
+def logical_lines(text: str):
+    """(first line number, message) with TeX's hard line breaks undone."""
+    start, parts = 1, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not parts:
+            start = number
+        parts.append(line)
+        if len(line.encode("utf-8")) < MAX_PRINT_LINE and len(line) < MAX_PRINT_LINE:
+            yield start, "".join(parts)
+            parts = []
+    if parts:
+        yield start, "".join(parts)
+
+
 def problems(log: Path) -> list[str]:
     found = []
     text = log.read_text(encoding="utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in logical_lines(text):
         for pattern, what in PROBLEMS:
             if match := pattern.search(line):
                 found.append(f"{log}:{number}: {what}: {match.group(0)}")
