@@ -19,7 +19,11 @@ import pytest
 from lxml import etree, html
 from pypdf import PdfReader
 
-from conftest import ROOT, VENV, copy_project
+from conftest import REPORT, ROOT, VENV, copy_project
+
+# The 404 page links from the site's root (it is served at any depth), e.g.
+# /en/latest/index.html; such links are resolved against the built site.
+SITE_PATH = urlsplit(REPORT["base_url"]).path
 
 LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image": "href"}
 
@@ -47,7 +51,10 @@ def broken_links(root: Path, pages: list[Path], parse) -> list[str]:
             parts = urlsplit(value)
             if parts.scheme or parts.netloc or value.startswith("mailto:"):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if parts.path.startswith("/"):
+                target = (root / unquote(parts.path).removeprefix(SITE_PATH)).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if not target.exists():
                 broken.append(f"{page.relative_to(root)}: {value} (no such file)")
             elif parts.fragment and parts.fragment not in ids_of(target):

@@ -1,0 +1,354 @@
+"""The website's own behaviour: whole-book downloads, sharing metadata, safe links.
+
+Downloads. sphinx-book-theme has no button to download the whole book
+(executablebooks/sphinx-book-theme#760), only the page being read. This module
+ships the PDF and the EPUB *of the same build* with the website and links them
+from every page: a "Download the report" menu among the theme's header buttons,
+and a list with format and size in the primary sidebar
+(``_templates/report-downloads.html``).
+
+The files are looked for where the Makefile publishes them, beside the doctree
+cache (``<builddir>/latex/<slug>.pdf``, ``<builddir>/epub/<slug>.epub``, the
+layout of ``sphinx-build -M``), or in ``report_downloads_dir`` when set. A file
+that is not there gets no link, so a link never points at a missing file:
+``make book`` builds the EPUB and the PDF before the website; a bare
+``make html`` ships whatever those folders hold, or no downloads at all. What
+was found is stored in a configuration value that the HTML builder hashes, so
+when a file appears, disappears or changes size every page is written again.
+
+Sharing card. Links to the report shared on social sites show an image
+(sphinxext-opengraph's ``og:image``). Rather than one matplotlib card per page
+(the extension's default, seconds of build time), every page shares one
+1200×630 card: the cover (report.cover) beside the title and subtitle, in the
+cover's colours and typefaces, written where ``ogp_image`` says. The landing
+page shows the cover itself (``_templates/layout.html``).
+
+Descriptions. sphinxext-opengraph joins a paragraph's pieces with its own
+spacing rules and shows "한미동맹 (*Hanmi Dongmaeng*)" as "한미동맹( Hanmi
+Dongmaeng)". Each page's description (``og:description`` and
+``<meta name="description">``) is taken here instead: the page's first
+paragraph as Sphinx renders it, without its citations, cut at a word.
+
+External links. Every link to another site carries ``rel="noopener"``, so the
+page it opens cannot reach back into this one through ``window.opener``.
+
+Bibliography entries. docutils writes each citation as
+``<div role="doc-biblioentry">`` inside ``<div role="list">``; DPUB-ARIA 1.1
+deprecates that role, and axe-core reports the list as missing its list items
+(aria-required-children, critical). They are written with ``role="listitem"``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import _
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from . import cover
+from .hangul import HANGUL_RUN as HANGUL
+
+logger = logging.getLogger(__name__)
+
+HTML_BUILDERS = ("html", "dirhtml")
+# The folder of the HTML output the PDF and EPUB are copied into.
+DOWNLOADS = "downloads"
+
+# The sharing card, at the size social sites expect for a large image card.
+CARD = "_static/card.png"
+CARD_SIZE = (1200, 630)
+
+# An author–year citation as sphinxcontrib-bibtex renders it: "[USFK, 2024]".
+CITATION = re.compile(r"\s*\[[^\[\]]*\b\d{4}[a-z]?\]")
+DESCRIPTION_LENGTH = 200
+
+
+# -- Downloads ----------------------------------------------------------------------
+
+def _human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def find_downloads(app: Sphinx, config: Config) -> None:
+    """Record the PDF and EPUB that exist now.
+
+    Runs at config-inited, before the HTML builder hashes the configuration.
+    """
+    base = Path(config.report_downloads_dir or Path(app.doctreedir).parent)
+    if not base.is_absolute():
+        base = Path(app.confdir) / base
+    candidates = [("epub", "EPUB", base / "epub" / f"{config.epub_basename}.epub")]
+    if config.latex_documents:
+        pdf = Path(config.latex_documents[0][1]).with_suffix(".pdf").name
+        candidates.insert(0, ("pdf", "PDF", base / "latex" / pdf))
+    found = []
+    for kind, label, source in candidates:
+        if not source.is_file():
+            continue
+        # The version goes into the file name, so a reader who keeps two
+        # editions can tell them apart.
+        name = f"{source.stem}-{config.version}{source.suffix}" if config.version else source.name
+        found.append((kind, label, str(source), f"{DOWNLOADS}/{name}", source.stat().st_size))
+    config.report_downloads = found
+
+
+def log_downloads(app: Sphinx) -> None:
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    found = {entry[0] for entry in app.config.report_downloads}
+    for _kind, _label, source, target, size in app.config.report_downloads:
+        logger.info(f"report.site: shipping {source} as {target} ({_human_size(size)})")
+    for kind in ("pdf", "epub"):
+        if kind not in found:
+            # Information, not a warning: a preview without the other formats
+            # is normal, and its pages simply carry no such link.
+            logger.info(f"report.site: no {kind.upper()} built yet; the pages carry no "
+                        f"{kind.upper()} download link (make book builds it first)")
+
+
+def add_download_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    downloads = [
+        {
+            "kind": kind,
+            "label": label,
+            "url": context["pathto"](target, 1),
+            "size": _human_size(size),
+            "filename": Path(target).name,
+        }
+        for kind, label, _source, target, size in app.config.report_downloads
+    ]
+    context["report_downloads"] = downloads
+
+
+def add_download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # sphinx-book-theme collects its header buttons in this list (priority 501).
+    downloads = context.get("report_downloads")
+    if downloads and "header_buttons" in context:
+        icons = {"pdf": "fa-solid fa-file-pdf", "epub": "fa-solid fa-book"}
+        context["header_buttons"].insert(0, {
+            "type": "group",
+            "tooltip": _("Download the report"),
+            "icon": "fa-solid fa-download",
+            "label": "report-downloads",
+            "buttons": [
+                {
+                    "type": "link",
+                    "url": d["url"],
+                    "text": f"{d['label']} ({d['size']})",
+                    "tooltip": _("Download the whole report as %s") % d["label"],
+                    "icon": icons[d["kind"]],
+                    "label": f"report-download-{d['kind']}",
+                }
+                for d in downloads
+            ],
+        })
+
+
+def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
+        return
+    folder = Path(app.outdir) / DOWNLOADS
+    # Start empty: a file left from an earlier build must not be shipped unlinked.
+    shutil.rmtree(folder, ignore_errors=True)
+    for _kind, _label, source, target, _size in app.config.report_downloads:
+        dest = Path(app.outdir) / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+
+
+# -- Sharing card ---------------------------------------------------------------------
+
+def _card_font(style: str, size: int, text: str):
+    from PIL import ImageFont
+
+    # The cover's typefaces; Noto Serif CJK for a title in Korean.
+    family = "Noto Serif CJK KR" if HANGUL.search(text) else "TeX Gyre Pagella"
+    if HANGUL.search(text) and style == "Italic":
+        style = "Regular"
+    path, index = cover.find_font(family, style)
+    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def render_card(cover_image, *, title: str, subtitle: str, note: str):
+    """The sharing card: the cover on the right, title and subtitle on the left."""
+    from PIL import Image, ImageDraw
+
+    width, height = CARD_SIZE
+    margin = 64
+    ramp = Image.linear_gradient("L").resize(CARD_SIZE)
+    card = Image.composite(Image.new("RGB", CARD_SIZE, cover.NAVY_BOTTOM),
+                           Image.new("RGB", CARD_SIZE, cover.NAVY_TOP), ramp)
+    thumb_height = height - 2 * margin
+    thumb = cover_image.convert("RGB").resize(
+        (round(cover_image.width * thumb_height / cover_image.height), thumb_height),
+        Image.Resampling.LANCZOS)
+    card.paste(thumb, (width - margin - thumb.width, margin))
+    # A pale edge, so the cover stands out from the ground it shares.
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((width - margin - thumb.width - 1, margin - 1, width - margin, margin + thumb_height),
+                   outline=cover.SOFT, width=1)
+    text_width = width - 3 * margin - thumb.width
+    draw.rectangle((margin, margin + 20, margin + 120, margin + 28), fill=cover.RED)
+    y = margin + 70
+    for size in range(76, 40, -4):
+        title_font = _card_font("Bold", size, title)
+        lines = _wrap(draw, title, title_font, text_width)
+        if len(lines) <= 3 and all(draw.textlength(line, font=title_font) <= text_width for line in lines):
+            break
+    for line in lines:
+        draw.text((margin, y), line, font=title_font, fill=cover.TEXT, anchor="lt")
+        y += round(size * 1.15)
+    y += 24
+    subtitle_font = _card_font("Italic", 36, subtitle)
+    for line in _wrap(draw, subtitle, subtitle_font, text_width):
+        draw.text((margin, y), line, font=subtitle_font, fill=cover.SOFT, anchor="lt")
+        y += 46
+    draw.text((margin, height - margin), note, font=_card_font("Regular", 28, note),
+              fill=cover.SOFT, anchor="ls")
+    return card
+
+
+def add_cover(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The small cover that report.cover writes, for the landing page (_templates/layout.html)."""
+    if app.builder.name in HTML_BUILDERS and (Path(app.outdir) / cover.COVER_SMALL_PATH).is_file():
+        context["report_cover"] = cover.COVER_SMALL_PATH
+        context["report_cover_size"] = cover.SMALL_SIZE
+        context["report_cover_alt"] = _("Cover of the report: %s") % ": ".join(
+            part for part in (app.config.project, app.config.report_subtitle) if part)
+
+
+def write_card(app: Sphinx, exception: Exception | None) -> None:
+    # Only the card that ogp_image (conf.py) names is drawn here.
+    if exception is not None or app.builder.name not in HTML_BUILDERS or app.config.ogp_image != CARD:
+        return
+    from PIL import Image
+
+    config = app.config
+    with Image.open(Path(app.outdir) / cover.COVER_PATH) as cover_image:
+        card = render_card(cover_image, title=config.project, subtitle=config.report_subtitle,
+                           note=_("A policy report · version %s") % config.version)
+    cover.save_png(card, Path(app.outdir) / CARD)
+
+
+# -- Descriptions ---------------------------------------------------------------------
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def describe(doctree: nodes.document) -> str:
+    """The first paragraph's text, without citations, at most DESCRIPTION_LENGTH characters.
+
+    Paragraphs that are only a bold or italic line (a subtitle) are passed over.
+    """
+    skip = (nodes.Admonition, nodes.Invisible, addnodes.glossary, nodes.footnote, nodes.citation)
+    for paragraph in doctree.findall(nodes.paragraph):
+        if any(isinstance(a, skip) for a in _ancestors(paragraph)):
+            continue
+        parts = [c for c in paragraph.children if not (isinstance(c, nodes.Text) and not c.strip())]
+        if len(parts) == 1 and isinstance(parts[0], (nodes.strong, nodes.emphasis)):
+            continue
+        text = " ".join(CITATION.sub("", paragraph.astext()).split())
+        if not text:
+            continue
+        if len(text) > DESCRIPTION_LENGTH:
+            text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return ""
+
+
+def add_sharing_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Description and card size, before sphinxext-opengraph (priority 500) writes its tags."""
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    tags = []
+    # A page with no paragraph of its own (the search page) gets the report's.
+    if text := (describe(doctree) if doctree is not None else "") or app.config.epub_description:
+        # A copy: the page's metadata dict belongs to the environment.
+        context["meta"] = {**(context.get("meta") or {}), "og:description": text}
+        tags.append(f'<meta name="description" content="{html.escape(text)}" />')
+    if app.config.ogp_image == CARD:
+        tags += [
+            f'<meta property="og:image:width" content="{CARD_SIZE[0]}" />',
+            f'<meta property="og:image:height" content="{CARD_SIZE[1]}" />',
+            '<meta name="twitter:card" content="summary_large_image" />',
+        ]
+    context["metatags"] = context.get("metatags", "") + "".join(f"{tag}\n" for tag in tags)
+
+
+# -- External links -----------------------------------------------------------------
+
+class NoopenerExternalLinks(SphinxPostTransform):
+    """Give every link to another site rel="noopener" (Sphinx writes node['rel'])."""
+
+    default_priority = 900
+    builders = ("html", "dirhtml", "singlehtml")
+
+    def run(self, **kwargs) -> None:
+        for ref in self.document.findall(nodes.reference):
+            if ref.get("internal") or not urlparse(ref.get("refuri", "")).netloc:
+                continue
+            ref["rel"] = " ".join(sorted(set(ref.get("rel", "").split()) | {"noopener"}))
+
+
+# -- Bibliography entries ----------------------------------------------------------------
+
+def visit_citation(self, node: nodes.citation) -> None:
+    # docutils' visit_citation, with the role a list's child must have.
+    if not isinstance(node.previous_sibling(), nodes.citation):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def depart_citation(self, node: nodes.citation) -> None:
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), nodes.citation):
+        self.body.append("</div>\n")
+
+
+def setup(app: Sphinx):
+    app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
+    # Where the PDF and EPUB are looked for; empty: beside the doctree cache.
+    app.add_config_value("report_downloads_dir", "", "", types=frozenset({str}))
+    # Filled in by find_downloads, never by hand; "html" makes the HTML
+    # builder write every page again when the set of downloads changes.
+    app.add_config_value("report_downloads", [], "html", types=frozenset({list}))
+    # The card shows the cover and its subtitle (report_subtitle).
+    app.setup_extension("report.cover")
+    app.connect("config-inited", find_downloads)
+    app.connect("builder-inited", log_downloads)
+    app.connect("html-page-context", add_sharing_meta, priority=400)
+    # Before pydata-sphinx-theme drops the sidebar templates that render
+    # empty (priority 500), so report-downloads.html sees the list.
+    app.connect("html-page-context", add_download_links, priority=450)
+    app.connect("html-page-context", add_download_menu, priority=502)
+    app.connect("html-page-context", add_cover)
+    app.connect("build-finished", copy_downloads)
+    app.connect("build-finished", write_card)
+    app.add_post_transform(NoopenerExternalLinks)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

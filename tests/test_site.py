@@ -1,0 +1,581 @@
+"""The website does what readers of a hosted report expect (docs/website.md).
+
+Two kinds of checks. The first read the built HTML: sharing metadata, the
+canonical URL, sitemap.xml, the 404 page, "last updated", previous/next links,
+`lang`, `rel="noopener"`, and what every page references. The second drive a
+real browser (Debian's Chromium through Playwright, marked requires_browser)
+against the built site served on 127.0.0.1 under the base URL's path, as the
+host serves it: search, downloads, console errors, every request the pages
+make, axe-core, keyboard use, print, page weight and screenshots.
+
+The browser checks need the site as `make book` publishes it, with the PDF and
+EPUB beside it (the `site` fixture). Screenshots and the printed chapter go to
+_build/screenshots/ (or $REPORT_SCREENSHOTS_DIR) for people to look at.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+import unicodedata
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from lxml import etree, html
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import IN_CI, REPORT, ROOT, SLUG, build_or_fail, make
+
+BASE_URL = REPORT["base_url"]
+BASE_PATH = urlsplit(BASE_URL).path  # "/en/latest/": the site is served there
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
+CHAPTER = "chapters/02-current-state.html"  # the page weighed, shot and printed
+WEIGHT_LIMIT = 450 * 1024  # bytes, gzip, one chapter page with everything it loads
+SCREENSHOTS = Path(os.environ.get("REPORT_SCREENSHOTS_DIR", ROOT / "_build" / "screenshots"))
+# Chromium must not reach the network by itself (toolchain facts).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+NOT_PAGES = ("search.html", "genindex.html", "404.html")
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every HTML page of the site, as paths relative to its root."""
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html")
+        if not any(part.startswith("_") for part in p.relative_to(site).parts)
+    )
+
+
+def reading_pages(site: Path) -> list[str]:
+    return [p for p in pages_of(site) if p not in NOT_PAGES]
+
+
+def target_of(page: str, href: str) -> str:
+    """The site-relative file a link on PAGE points at (404.html's links are absolute)."""
+    path = urlsplit(href).path
+    if path.startswith("/"):
+        return unquote(path).removeprefix(BASE_PATH)
+    return str(Path(urljoin("/" + page, unquote(path)))).lstrip("/")
+
+
+def parse(site: Path, page: str):
+    return html.parse(str(site / page))
+
+
+def meta(tree, key: str) -> str | None:
+    found = tree.xpath(f"//meta[@property='{key}' or @name='{key}']/@content")
+    return found[0] if found else None
+
+
+# -- The built HTML ------------------------------------------------------------------
+
+def test_every_page_has_sharing_metadata(html_dir: Path) -> None:
+    """OpenGraph and Twitter card tags, with a card image the site ships."""
+    problems = []
+    for page in reading_pages(html_dir):
+        tree = parse(html_dir, page)
+        url = BASE_URL + page
+        want = {"og:title": None, "og:type": "website", "og:url": url, "og:site_name": REPORT["title"],
+                "og:description": None, "og:image": BASE_URL + "_static/card.png", "og:image:alt": None,
+                "og:image:width": "1200", "og:image:height": "630",
+                "twitter:card": "summary_large_image", "description": None}
+        for key, value in want.items():
+            got = meta(tree, key)
+            if not got or (value is not None and got != value):
+                problems.append(f"{page}: {key} is {got!r}, expected {value or 'a value'!r}")
+        description = meta(tree, "og:description") or ""
+        # sphinxext-opengraph's own spacing gives "한미동맹( Hanmi" (report.site).
+        if re.search(r"\(\s|\s\)|\[\s", description):
+            problems.append(f"{page}: og:description has stray spaces: {description!r}")
+        if meta(tree, "description") != description:
+            problems.append(f"{page}: <meta name=description> differs from og:description")
+    assert not problems, "\n".join(problems)
+    with Image.open(html_dir / "_static" / "card.png") as card:
+        assert card.size == (1200, 630) and card.format == "PNG"
+
+
+def test_every_page_has_its_canonical_url(html_dir: Path) -> None:
+    problems = []
+    for page in pages_of(html_dir):
+        if page == "404.html":  # served at any missing URL: it has no URL of its own
+            continue
+        canonical = parse(html_dir, page).xpath("//link[@rel='canonical']/@href")
+        if canonical != [BASE_URL + page]:
+            problems.append(f"{page}: canonical {canonical}, expected {BASE_URL + page}")
+    assert not problems, "\n".join(problems)
+
+
+def test_sitemap_lists_every_reading_page(html_dir: Path) -> None:
+    tree = etree.parse(str(html_dir / "sitemap.xml"))
+    locs = tree.xpath("//s:url/s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    assert sorted(locs) == sorted(BASE_URL + p for p in reading_pages(html_dir))
+    for loc in locs:
+        assert (html_dir / loc.removeprefix(BASE_URL)).is_file(), loc
+
+
+def test_404_page_works_at_any_depth(html_dir: Path) -> None:
+    """Its styles, scripts and links are absolute under the base path, so they
+    resolve wherever the missing URL was."""
+    tree = parse(html_dir, "404.html")
+    assert "Page not found" in tree.findtext(".//title")
+    refs = tree.xpath("//link[@rel='stylesheet']/@href | //script/@src | //nav//a/@href")
+    assert refs
+    local = [r for r in refs if not urlsplit(r).netloc]
+    assert local and all(r.startswith(BASE_PATH) for r in local), local
+    for ref in local:
+        assert (html_dir / unquote(urlsplit(ref).path).removeprefix(BASE_PATH)).is_file(), ref
+
+
+def expected_date() -> str | None:
+    """The date the Makefile gives the build: SOURCE_DATE_EPOCH, else the last commit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+        epoch = git.stdout.strip() if git.returncode == 0 else None
+    if not epoch:
+        return None
+    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%d %B %Y")
+
+
+def test_every_page_says_when_it_was_last_updated(html_dir: Path) -> None:
+    want = expected_date()
+    for page in reading_pages(html_dir):
+        footer = " ".join(parse(html_dir, page).xpath("string(//footer[contains(@class,'bd-footer-content')])").split())
+        match = re.search(r"Last updated on (\d{1,2} \w+ \d{4})", footer)
+        assert match, f"{page}: no 'Last updated on' in the footer: {footer!r}"
+        datetime.strptime(match[1], "%d %B %Y")
+        if want:
+            assert match[1] == want, f"{page}: last updated {match[1]}, expected {want} (SOURCE_DATE_EPOCH)"
+
+
+def test_previous_and_next_links_follow_the_reading_order(html_dir: Path) -> None:
+    index = parse(html_dir, "index.html")
+    order = ["index.html"] + [
+        h for h in index.xpath("//nav[contains(@class,'bd-docs-nav')]//li[contains(@class,'toctree-l1')]/a/@href")
+        if not h.startswith("#") and h != "#"
+    ]
+    order = list(dict.fromkeys(h.split("#")[0] for h in order))
+    forward, page = [], "index.html"
+    while page and len(forward) <= len(order):
+        forward.append(page)
+        nxt = parse(html_dir, page).xpath("//a[contains(@class,'right-next')]/@href")
+        page = target_of(page, nxt[0]) if nxt else None
+    assert forward == order, f"following 'Next' gives {forward}, the contents say {order}"
+    for earlier, later in zip(order, order[1:]):
+        prev = parse(html_dir, later).xpath("//a[contains(@class,'left-prev')]/@href")
+        assert prev and target_of(later, prev[0]) == earlier, later
+
+
+def test_language_is_marked(html_dir: Path) -> None:
+    """<html lang> is the edition's language; every run of Hangul sits in lang="ko"."""
+    problems = []
+    for page in pages_of(html_dir):
+        tree = parse(html_dir, page)
+        root_lang = tree.getroot().get("lang")
+        if root_lang != REPORT["language"]:
+            problems.append(f"{page}: <html lang={root_lang!r}>")
+        for text in tree.xpath("//body//text()[not(ancestor::script)]"):
+            if HANGUL.search(text):
+                langs = text.getparent().xpath("ancestor-or-self::*[@lang][1]/@lang")
+                if langs[:1] != ["ko"] and REPORT["language"] != "ko":
+                    problems.append(f"{page}: Hangul outside lang='ko': {text.strip()[:40]!r}")
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_external_links_carry_noopener(html_dir: Path) -> None:
+    problems, seen = [], 0
+    for page in pages_of(html_dir):
+        for a in parse(html_dir, page).xpath("//a[@href]"):
+            if urlsplit(a.get("href")).netloc:
+                seen += 1
+                if "noopener" not in (a.get("rel") or "").split():
+                    problems.append(f"{page}: {a.get('href')} has rel={a.get('rel')!r}")
+    assert seen, "no external link found to check"
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_load_nothing_from_other_sites(html_dir: Path) -> None:
+    """Every script, style sheet, font, icon and image is the site's own."""
+    problems = []
+    query = "//script/@src | //link[not(@rel='canonical') and not(@rel='alternate')]/@href | //img/@src | //source/@srcset"
+    for page in pages_of(html_dir):
+        for ref in parse(html_dir, page).xpath(query):
+            if urlsplit(ref).scheme in {"http", "https"} or ref.startswith("//"):
+                problems.append(f"{page}: {ref}")
+    assert not problems, "\n".join(problems)
+    for css in (html_dir / "_static").rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?(https?:|//)", css.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"{css.relative_to(html_dir)}: url({url}…)")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_image_has_alt_text_and_fontawesome_js_is_gone(html_dir: Path) -> None:
+    for page in pages_of(html_dir):
+        tree = parse(html_dir, page)
+        for img in tree.xpath("//img"):
+            assert (img.get("alt") or "").strip(), f"{page}: <img src={img.get('src')}> has no alt text"
+        assert not tree.xpath("//script[contains(@src,'fontawesome.js')]"), page
+
+
+def test_landing_page_shows_the_cover(html_dir: Path) -> None:
+    img = parse(html_dir, "index.html").xpath("//article//figure[contains(@class,'report-cover')]/img")
+    assert img, "no cover on the landing page"
+    with Image.open(html_dir / img[0].get("src")) as cover:
+        assert cover.size == (int(img[0].get("width")), int(img[0].get("height")))
+    assert "Cover" in img[0].get("alt")
+
+
+@pytest.mark.slow
+def test_download_links_appear_only_with_their_files(tmp_path: Path, epub_file: Path) -> None:
+    """A bare `make html` links no file it lacks; once the EPUB is built, the
+    next `make html` links it from every page and ships the same bytes."""
+    result = make("html", ROOT, tmp_path)
+    assert result.returncode == 0, result.output[-3000:]
+    site = tmp_path / "html"
+    assert not (site / "downloads").exists()
+    assert not parse(site, CHAPTER).xpath("//a[contains(@href,'downloads/')]")
+
+    (tmp_path / "epub").mkdir()
+    shutil.copy(epub_file, tmp_path / "epub" / epub_file.name)
+    result = make("html", ROOT, tmp_path)
+    assert result.returncode == 0, result.output[-3000:]
+    shipped = site / "downloads" / f"{SLUG}-{REPORT['version']}.epub"
+    assert shipped.read_bytes() == epub_file.read_bytes()
+    assert not list((site / "downloads").glob("*.pdf"))
+    for page in pages_of(site):
+        hrefs = set(parse(site, page).xpath("//a[contains(@href,'downloads/')]/@href"))
+        targets = {target_of(page, h) for h in hrefs}
+        assert targets == {f"downloads/{shipped.name}"}, f"{page}: download links {hrefs}"
+
+
+# -- In a browser -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def site(request, builddir: Path, epub_file: Path) -> Path:
+    """The website as `make book` publishes it: EPUB and PDF built first."""
+    if shutil.which("xelatex") and shutil.which("latexmk"):
+        request.getfixturevalue("pdf_file")
+    elif IN_CI:
+        pytest.fail("requires_tex: xelatex not installed")
+    build_or_fail("html", builddir)
+    return builddir / "html"
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under BASE_PATH and answers a missing URL with 404.html, as the host does."""
+
+    def __init__(self, *args, site: Path, **kwargs):
+        self.site = site
+        super().__init__(*args, directory=str(site), **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        path = unquote(urlsplit(path).path)
+        if not path.startswith(BASE_PATH):
+            return str(self.site / "_outside_the_base_path_")
+        return str(self.site / path.removeprefix(BASE_PATH))
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (self.site / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, site=site))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}{BASE_PATH}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if shutil.which("chromium") is None:
+        pytest.skip("requires_browser: chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Debian's Chromium, never `playwright install`; Playwright gives it a
+        # fresh profile (user data dir) of its own.
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request a browser context makes, with requests to other hosts blocked."""
+
+    def __init__(self, context) -> None:
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if urlsplit(url).hostname != "127.0.0.1" and not url.startswith(("data:", "blob:")):
+            self.foreign.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server: str, site: Path):
+    """Each page of the site visited once, in light and in dark mode for two of
+    them: console errors, requests and axe-core's violations for each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()  # its axe.min.js ships inside the PyPI package, no CDN
+    results = []
+    runs = [(page, "light") for page in pages_of(site)] + [("index.html", "dark"), (CHAPTER, "dark")]
+    contexts = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
+        contexts[scheme] = (context, Recorder(context))
+    for page_name, scheme in runs:
+        context, recorder = contexts[scheme]
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        before = len(recorder.requests)
+        response = page.goto(server + page_name, wait_until="networkidle")
+        # The page's own errors, before axe runs: axe-core fetches style
+        # sheets again and resolves theme.css's @import against the page, not
+        # the sheet, so it asks for a basic.css that does not exist.
+        errors = list(errors)
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
+        ]
+        results.append({"page": page_name, "scheme": scheme, "status": response.status, "errors": errors,
+                        "requests": recorder.requests[before:], "violations": violations})
+        page.close()
+    foreign = [u for _, r in contexts.values() for u in r.foreign]
+    for context, _ in contexts.values():
+        context.close()
+    return {"pages": results, "foreign": foreign}
+
+
+@pytest.mark.requires_browser
+def test_no_console_errors_on_any_page(visits) -> None:
+    bad = [f"{v['page']} ({v['scheme']}): {e}" for v in visits["pages"] for e in v["errors"]]
+    assert not bad, "\n".join(bad)
+    assert all(v["status"] == 200 for v in visits["pages"]), [(v["page"], v["status"]) for v in visits["pages"]]
+
+
+@pytest.mark.requires_browser
+def test_no_request_leaves_the_site(visits) -> None:
+    every = [u for v in visits["pages"] for u in v["requests"]]
+    assert len(every) > len(visits["pages"]), "requests were not recorded"
+    assert not visits["foreign"], "requests to other hosts:\n" + "\n".join(visits["foreign"])
+
+
+@pytest.mark.requires_browser
+def test_axe_finds_no_serious_or_critical_violation(visits) -> None:
+    bad = [f"{v['page']} ({v['scheme']}): {x}" for v in visits["pages"] for x in v["violations"]]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], accept_downloads=True)
+    recorder = Recorder(context)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert not recorder.foreign, recorder.foreign
+
+
+@pytest.mark.requires_browser
+def test_search_for_korus_finds_economic_cooperation(page, server: str) -> None:
+    """A search hit leads into the section, and following it shows the section."""
+    page.goto(server + "search.html?q=KORUS")
+    page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+    links = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
+    hits = [h for h in links if h.split("#")[0] == CHAPTER and "#" in h]
+    assert hits, f"no result for KORUS links into a section of {CHAPTER}: {links}"
+    for href in hits:
+        page.goto(server + "search.html?q=KORUS")
+        page.click(f"#search-results ul.search li a[href='{href}']")
+        page.wait_for_load_state("load")
+        landed = page.evaluate("""() => {
+            const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+            if (!target) return null;
+            const box = target.getBoundingClientRect();
+            return {sections: [...document.querySelectorAll('section')].filter(s => s.contains(target)).map(s => s.id),
+                    inView: box.top >= 0 && box.top < window.innerHeight};
+        }""")
+        if landed and "economic-cooperation" in landed["sections"]:
+            assert landed["inView"], f"{page.url}: the hit is not scrolled into view"
+            assert page.is_visible("section#economic-cooperation > h2")
+            return
+    pytest.fail(f"no KORUS hit lands in section economic-cooperation: {hits}")
+
+
+def download_links(page) -> dict[str, dict[str, str]]:
+    """The sidebar's and the header menu's download links, by format."""
+    links: dict[str, dict[str, str]] = {}
+    for where, selector in (("sidebar", ".report-downloads a"), ("header", ".dropdown-report-downloads a")):
+        for a in page.query_selector_all(selector):
+            kind = "pdf" if "pdf" in (a.get_attribute("class") or "") else "epub"
+            links.setdefault(kind, {})[where] = a.get_attribute("href")
+    return links
+
+
+@pytest.mark.requires_browser
+def test_downloads_return_the_real_files(page, server: str, site: Path, builddir: Path) -> None:
+    built = {"epub": builddir / "epub" / f"{SLUG}.epub", "pdf": builddir / "latex" / f"{SLUG}.pdf"}
+    page.goto(server + CHAPTER)
+    links = download_links(page)
+    for kind, source in built.items():
+        if not source.exists():
+            assert not IN_CI, f"{source} was not built"
+            assert kind not in links, f"a {kind} link without a {kind} file"
+            continue
+        assert set(links.get(kind, {})) == {"sidebar", "header"}, f"{kind} links: {links.get(kind)}"
+        # The sidebar link is a download: the browser saves the very file.
+        with page.expect_download() as info:
+            page.click(f".report-downloads a.report-download-{kind}")
+        download = info.value
+        assert Path(download.path()).read_bytes() == source.read_bytes(), f"{kind}: different bytes"
+        assert download.suggested_filename == f"{SLUG}-{REPORT['version']}.{kind}"
+        # The header menu opens from the keyboard and offers the same file.
+        page.focus(".dropdown-report-downloads button.dropdown-toggle")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".dropdown-report-downloads .dropdown-menu.show", state="visible")
+        href = links[kind]["header"]
+        response = page.request.get(urljoin(page.url, href))
+        assert response.status == 200 and response.body() == source.read_bytes(), href
+        page.keyboard.press("Escape")
+    # Every page links only files that exist.
+    for name in pages_of(site):
+        for href in parse(site, name).xpath("//a[contains(@href,'downloads/')]/@href"):
+            assert (site / target_of(name, href)).is_file(), f"{name}: {href} points at a missing file"
+
+
+@pytest.mark.requires_browser
+def test_keyboard_reaches_the_text_first(page, server: str) -> None:
+    page.goto(server + CHAPTER)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main-content"
+
+
+@pytest.mark.requires_browser
+def test_a_missing_page_gets_the_404_page(page, server: str) -> None:
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.request.resource_type != "document" else None)
+    response = page.goto(server + "chapters/no-such-page.html", wait_until="networkidle")
+    assert response.status == 404
+    assert "Page not found" in page.title()
+    assert not failed, failed
+    # Styled by the theme, not a bare page.
+    assert page.is_visible("#pst-primary-sidebar")
+
+
+@pytest.mark.requires_browser
+def test_icons_show_without_fontawesome_js(page, server: str) -> None:
+    """The theme's icons come from its Font Awesome webfont (docs/website.md)."""
+    page.goto(server + CHAPTER, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
+    glyph = page.evaluate("""() => getComputedStyle(
+        document.querySelector('.article-header-buttons .fa-solid, .header-article-items .fa-solid'), '::before').content""")
+    assert glyph not in ("none", "normal", ""), glyph
+
+
+@pytest.mark.requires_browser
+def test_a_chapter_prints_cleanly(page, server: str) -> None:
+    page.goto(server + CHAPTER, wait_until="networkidle")
+    page.emulate_media(media="print")
+    for selector in ("#pst-primary-sidebar", ".bd-header-article", ".prev-next-footer", ".report-downloads"):
+        assert not page.is_visible(selector), f"{selector} shows in print"
+    assert page.is_visible("article.bd-article")
+    assert page.is_visible(".report-print-source")
+    external = page.query_selector(".bd-article a.reference.external")
+    if external:
+        after = page.evaluate("a => getComputedStyle(a, '::after').content", external)
+        assert external.get_attribute("href") in after
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = SCREENSHOTS / "chapter-print.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    # NFKC: the PDF's text has ligatures ("ﬀ") where the page has letters.
+    text = unicodedata.normalize("NFKC", " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split()))
+    title = page.evaluate("document.querySelector('article h1').textContent").replace("#", "").strip()
+    assert title in text
+    assert BASE_URL in text.replace(" ", "") or BASE_URL.replace("https://", "") in text.replace(" ", "")
+    for screen_only in ("Skip to main content", "Download the report", "Search"):
+        assert screen_only not in text, f"{screen_only!r} is printed"
+
+
+@pytest.mark.requires_browser
+def test_chapter_page_weight(browser, server: str, request, capsys) -> None:
+    """One chapter page with everything it loads, gzipped as a server would send it."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    Recorder(context)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(server + CHAPTER, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+    rows = []
+    for response in responses:
+        body = response.body()
+        rows.append((len(gzip.compress(body, compresslevel=6)), len(body), response.url.split(BASE_PATH, 1)[-1]))
+    context.close()
+    raw, packed = sum(r[1] for r in rows), sum(r[0] for r in rows)
+    table = "\n".join(f"{p / 1024:8.1f} KiB gz {r / 1024:8.1f} KiB  {u}" for p, r, u in sorted(rows, reverse=True))
+    summary = (f"page weight of {CHAPTER}: {len(rows)} files, {raw / 1024:.0f} KiB, "
+               f"{packed / 1024:.0f} KiB gzip (limit {WEIGHT_LIMIT // 1024} KiB)")
+    # Shown in every run's output, not only on failure.
+    with capsys.disabled():
+        print(f"\n{summary}\n{table}")
+    request.node.user_properties.append(("page_weight_gzip_bytes", packed))
+    assert not any("fontawesome.js" in r[2] for r in rows)
+    assert packed < WEIGHT_LIMIT, f"{summary}\n{table}"
+
+
+@pytest.mark.requires_browser
+def test_screenshots(browser, server: str) -> None:
+    """Landing page and a chapter at desktop and phone widths, for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for device, viewport in VIEWPORTS.items():
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        Recorder(context)
+        page = context.new_page()
+        for name, path in (("landing", "index.html"), ("chapter", CHAPTER)):
+            page.goto(server + path, wait_until="networkidle")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            shot = SCREENSHOTS / f"{name}-{device}.png"
+            page.screenshot(path=str(shot))
+            with Image.open(shot) as image:
+                assert image.size == (viewport["width"], viewport["height"])
+                # Not a blank page: the picture has text and colour in it.
+                assert len(image.convert("L").getcolors(65536) or []) > 20, shot
+        context.close()
