@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from lxml import etree
 from docutils.parsers.rst import directives, roles
 from sphinx.directives.patches import Figure
 from sphinx.util import logging
@@ -245,7 +246,24 @@ def draw(events: list[Event]) -> dict[str, bytes]:
             buffer = io.BytesIO()
             fig.savefig(buffer, format=suffix, metadata=metadata, facecolor="white")
             out[suffix] = buffer.getvalue()
+    out["svg"] = drop_empty_glyphs(out["svg"])
     return out
+
+
+def drop_empty_glyphs(svg: bytes) -> bytes:
+    """Remove the glyphs matplotlib writes for spaces: ``<path>`` without ``d``,
+    which SVG requires (EPUBCheck RSC-025), and the ``<use>`` that place them."""
+    tree = etree.fromstring(svg)
+    empty = {path.get("id") for path in tree.iter(SVG + "path") if path.get("d") is None}
+    for element in list(tree.iter(SVG + "path", SVG + "use")):
+        href = element.get(XLINK + "href") or element.get("href") or ""
+        if element.get("id") in empty or href.lstrip("#") in empty:
+            element.getparent().remove(element)
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8", standalone=False)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def write_if_changed(path: Path, content: bytes) -> None:

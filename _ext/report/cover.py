@@ -1,0 +1,318 @@
+"""Draw the report's cover at build time, from the title, subtitle and author.
+
+The EPUB needs a cover image (stores and e-readers show it in the library),
+and the website shows the same picture. A cover kept in the repository as a
+hand-made PNG would go stale the day the title or version changes, so the
+cover is typeset here with Pillow from the same configuration every other
+output uses (``project``/``epub_title``, ``report_subtitle``, ``author``),
+in the fonts the PDF uses (TeX Gyre from Debian's fonts-texgyre; Noto Serif
+and Noto Sans CJK KR from fonts-noto-cjk for any Hangul, e.g. a Korean
+edition's title).
+
+The picture is 1600 × 2560 px (the size e-book stores ask for) and its bytes
+depend only on the text, the fonts and the pinned Pillow: Pillow's BASIC
+layout engine is used rather than Raqm, whose presence depends on the
+system's libfribidi and would change glyph positions from one machine to the
+next, and the PNG carries no timestamp.
+
+Every HTML-family build (html, dirhtml, singlehtml, epub) writes it to
+``_static/cover.png`` in its output folder, and the html builders also write
+``_static/cover-small.png`` (480 × 768 px) for pages that show it small.
+Drawn images are kept next to the doctrees, keyed by everything they depend
+on, so the builds of one checkout draw the cover once.
+``python _ext/report/cover.py OUT.png`` draws it without a build, to look at
+a change quickly.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+#: Where the builders put the cover, relative to the output folder.
+COVER_PATH = "_static/cover.png"
+COVER_SMALL_PATH = "_static/cover-small.png"
+SIZE = (1600, 2560)
+SMALL_SIZE = (480, 768)
+
+# Colours: a deep navy ground, the red of both flags for the accents, and
+# off-white text (contrast ratio above 12:1 on the ground).
+NAVY_TOP = (18, 36, 68)
+NAVY_BOTTOM = (9, 20, 41)
+RED = (200, 16, 46)
+TEXT = (244, 246, 250)
+SOFT = (196, 208, 226)
+MARGIN = 150
+
+
+class FontMissing(RuntimeError):
+    """A font the build needs is not installed."""
+
+
+@functools.lru_cache(maxsize=None)
+def find_font(family: str, style: str) -> tuple[str, int]:
+    """Return (file, face index) of an installed font, asked of fontconfig.
+
+    fc-list answers only exact family/style matches (unlike fc-match, which
+    silently substitutes another font), so a missing font fails loudly.
+    """
+    if shutil.which("fc-list") is None:
+        raise FontMissing("fc-list (fontconfig) is not installed: run scripts/install-system-deps.sh")
+    out = subprocess.run(
+        ["fc-list", "-f", "%{file}|%{index}\n", f":family={family}:style={style}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    # Prefer OpenType files, then the shortest path, so the choice is stable.
+    matches = sorted(
+        (line.rsplit("|", 1) for line in out.splitlines() if "|" in line),
+        key=lambda m: (not m[0].endswith((".otf", ".ttc")), len(m[0]), m[0]),
+    )
+    if not matches:
+        raise FontMissing(
+            f"font {family!r} ({style}) is not installed: run scripts/install-system-deps.sh "
+            "(Debian packages fonts-texgyre and fonts-noto-cjk)"
+        )
+    path, index = matches[0]
+    return path, int(index or 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+@functools.lru_cache(maxsize=None)
+def _truetype(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A Latin face and the Hangul face that stands in for it."""
+
+    latin: tuple[str, str]
+    hangul: tuple[str, str]
+
+    def font_for(self, char: str, size: int) -> ImageFont.FreeTypeFont:
+        """The Latin face if it has CHAR, else the Hangul one (loaded only then)."""
+        for family, style in (self.latin, self.hangul):
+            path, index = find_font(family, style)
+            if char == " " or ord(char) in _cmap(path, index):
+                return _truetype(path, index, size)
+        return _truetype(*find_font(*self.latin), size)
+
+
+TITLE = Face(("TeX Gyre Pagella", "Bold"), ("Noto Serif CJK KR", "Bold"))
+SUBTITLE = Face(("TeX Gyre Pagella", "Italic"), ("Noto Serif CJK KR", "Regular"))
+AUTHOR = Face(("TeX Gyre Heros", "Regular"), ("Noto Sans CJK KR", "Regular"))
+
+
+def _runs(text: str, face: Face, size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """Split TEXT into runs, each set in the first font that has its glyphs."""
+    runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
+    for char in text:
+        font = face.font_for(char, size)
+        if runs and runs[-1][1] is font:
+            runs[-1] = (runs[-1][0] + char, font)
+        else:
+            runs.append((char, font))
+    return runs
+
+
+def _width(text: str, face: Face, size: int) -> float:
+    return sum(font.getlength(run) for run, font in _runs(text, face, size))
+
+
+def _wrap(text: str, face: Face, size: int, width: int) -> list[str]:
+    """Greedy line breaking at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _width(f"{lines[-1]} {word}", face, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit(text: str, face: Face, width: int, largest: int, smallest: int, max_lines: int):
+    """Size and lines for TEXT: as few lines as possible, then as large as possible.
+
+    Fewer lines win only while the size stays at or above 70% of LARGEST, so
+    a long title breaks into two large lines rather than one small one.
+    """
+
+    def fits(size: int, allowed: int) -> list[str] | None:
+        lines = _wrap(text, face, size, width)
+        ok = len(lines) <= allowed and all(_width(line, face, size) <= width for line in lines)
+        return lines if ok else None
+
+    floor = max(smallest, round(largest * 0.7))
+    for allowed in range(1, max_lines + 1):
+        for size in range(largest, floor - 1, -4):
+            if lines := fits(size, allowed):
+                return size, lines
+    for size in range(floor - 4, smallest - 1, -4):
+        if lines := fits(size, max_lines):
+            return size, lines
+    return smallest, _wrap(text, face, smallest, width)
+
+
+def _draw_line(draw: ImageDraw.ImageDraw, x: float, baseline: float, text: str,
+               face: Face, size: int, fill) -> None:
+    for run, font in _runs(text, face, size):
+        draw.text((x, baseline), run, font=font, fill=fill, anchor="ls")
+        x += font.getlength(run)
+
+
+def _ground() -> Image.Image:
+    """A vertical gradient from NAVY_TOP to NAVY_BOTTOM."""
+    ramp = Image.linear_gradient("L").resize(SIZE)
+    return Image.composite(Image.new("RGB", SIZE, NAVY_BOTTOM), Image.new("RGB", SIZE, NAVY_TOP), ramp)
+
+
+def _ring(image: Image.Image, centre: tuple[int, int], radius: int, stroke: int, colour,
+          opacity: float) -> None:
+    """An anti-aliased ring: coverage computed from the distance to its centre line."""
+    import numpy as np
+
+    cx, cy = centre
+    half = radius + stroke
+    box = (cx - half, cy - half, cx + half, cy + half)
+    ys, xs = np.mgrid[box[1]:box[3], box[0]:box[2]].astype(np.float64) + 0.5
+    distance = np.abs(np.hypot(xs - cx, ys - cy) - radius)
+    coverage = np.clip(stroke / 2 + 0.5 - distance, 0.0, 1.0) * opacity
+    mask = Image.fromarray(np.round(coverage * 255).astype(np.uint8), mode="L")
+    image.paste(Image.new("RGB", mask.size, colour), box[:2], mask)
+
+
+def render(title: str, subtitle: str, author: str) -> Image.Image:
+    """Typeset the cover; the same text always gives the same pixels."""
+    image = _ground()
+    draw = ImageDraw.Draw(image)
+    width = SIZE[0] - 2 * MARGIN
+
+    # A short red rule, then the title, top left.
+    draw.rectangle((MARGIN, 250, MARGIN + 240, 264), fill=RED)
+    size, lines = _fit(title, TITLE, width, largest=168, smallest=96, max_lines=3)
+    baseline = 250 + 60 + size
+    for line in lines:
+        _draw_line(draw, MARGIN, baseline, line, TITLE, size, TEXT)
+        baseline += round(size * 1.08)
+
+    if subtitle:
+        sub_size, sub_lines = _fit(subtitle, SUBTITLE, width, 84, 56, max_lines=3)
+        baseline += round(sub_size * 0.9)
+        for line in sub_lines:
+            _draw_line(draw, MARGIN, baseline, line, SUBTITLE, sub_size, SOFT)
+            baseline += round(sub_size * 1.25)
+
+    # Two interlocking rings, the alliance, in the free space below the text.
+    centre_y = max(baseline + 360, 1700)
+    # They interlock: the red one lies on top at the lower crossing, the
+    # pale one at the upper crossing (drawn in the other order, then pasted).
+    radius, stroke, left, right = 300, 22, (590, centre_y), (1010, centre_y)
+    other_order = image.copy()
+    _ring(image, left, radius, stroke, SOFT, 0.6)
+    _ring(image, right, radius, stroke, RED, 0.95)
+    _ring(other_order, right, radius, stroke, RED, 0.95)
+    _ring(other_order, left, radius, stroke, SOFT, 0.6)
+    cross_x = (left[0] + right[0]) // 2
+    cross_y = centre_y - round((radius**2 - (cross_x - left[0]) ** 2) ** 0.5)
+    box = (cross_x - 70, cross_y - 70, cross_x + 70, cross_y + 70)
+    image.paste(other_order.crop(box), box[:2])
+
+    # The author at the foot, under a thin rule.
+    author_size, author_lines = _fit(author, AUTHOR, width, 54, 36, max_lines=2)
+    baseline = SIZE[1] - 230 - (len(author_lines) - 1) * round(author_size * 1.3)
+    rule = baseline - author_size - 60
+    draw.rectangle((MARGIN, rule, SIZE[0] - MARGIN, rule + 3), fill=SOFT)
+    for line in author_lines:
+        _draw_line(draw, MARGIN, baseline, line, AUTHOR, author_size, TEXT)
+        baseline += round(author_size * 1.3)
+    return image
+
+
+def save_png(image: Image.Image, path: Path) -> None:
+    """PNG without any time or software chunk, so equal pixels give equal bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    image.save(tmp, format="PNG")
+    tmp.replace(path)
+
+
+def cover_text(config) -> tuple[str, str, str]:
+    """Title, subtitle and author as the EPUB's metadata gives them."""
+    return (
+        getattr(config, "epub_title", "") or config.project,
+        config.report_subtitle,
+        getattr(config, "epub_author", "") or config.author,
+    )
+
+
+def _cache_key(text: tuple[str, str, str]) -> str:
+    """Everything the pixels depend on: the text, the fonts, Pillow, numpy and this code."""
+    import numpy
+    import PIL
+
+    fonts = []
+    for face in (TITLE, SUBTITLE, AUTHOR):
+        for family, style in (face.latin, face.hangul):
+            path, index = find_font(family, style)
+            stat = Path(path).stat()
+            fonts.append((path, index, stat.st_size, stat.st_mtime_ns))
+    material = repr((text, fonts, PIL.__version__, numpy.__version__)).encode() + Path(__file__).read_bytes()
+    return hashlib.sha256(material).hexdigest()[:24]
+
+
+def write_cover(app) -> None:
+    """builder-inited: put the cover into the output's _static folder.
+
+    Drawing takes about half a second, so the images are kept next to the
+    doctrees under a key of everything they depend on; html and epub builds
+    of one checkout, and every rebuild of sphinx-autobuild, reuse them.
+    """
+    builder = app.builder
+    if builder.format != "html":
+        return
+    text = cover_text(app.config)
+    cache = Path(app.doctreedir) / "report-cover" / _cache_key(text)
+    full, small = cache / "cover.png", cache / "cover-small.png"
+    if not (full.is_file() and small.is_file()):
+        # Drawings for an earlier title or an earlier cover.py go first.
+        shutil.rmtree(cache.parent, ignore_errors=True)
+        image = render(*text)
+        save_png(image.resize(SMALL_SIZE, Image.Resampling.LANCZOS), small)
+        save_png(image, full)
+    outdir = Path(builder.outdir)
+    (outdir / COVER_PATH).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(full, outdir / COVER_PATH)
+    if not builder.name.startswith("epub"):
+        shutil.copyfile(small, outdir / COVER_SMALL_PATH)
+
+
+def setup(app):
+    # The subtitle lives in report.toml; conf.py passes it on.
+    app.add_config_value("report_subtitle", "", "html", types=frozenset({str}))
+    app.connect("builder-inited", write_cover)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    import sys
+    import tomllib
+
+    # Preview without a build: python _ext/report/cover.py OUT.png
+    root = Path(__file__).resolve().parents[2]
+    report = tomllib.loads((root / "report.toml").read_text(encoding="utf-8"))
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "cover.png")
+    save_png(render(report["title"], report["subtitle"], report["author"]), out)
+    print(out)
