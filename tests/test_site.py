@@ -414,7 +414,10 @@ def page(browser):
 def test_search_for_korus_finds_economic_cooperation(page, server: str) -> None:
     """A search hit leads into the section, and following it shows the section."""
     page.goto(server + "search.html?q=KORUS")
-    page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+    # Sphinx shows hits one by one; read them only once it says it has finished.
+    page.wait_for_function(
+        "() => (document.querySelector('#search-results .search-summary') || {}).innerText"
+        "?.includes('Search finished')", timeout=20_000)
     links = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
     hits = [h for h in links if h.split("#")[0] == CHAPTER and "#" in h]
     assert hits, f"no result for KORUS links into a section of {CHAPTER}: {links}"
