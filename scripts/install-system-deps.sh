@@ -7,8 +7,8 @@
 set -euo pipefail
 
 book_pkgs=(latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra
-           texlive-fonts-recommended texlive-lang-korean xindy fonts-noto-cjk
-           fonts-texgyre poppler-utils python3-venv)
+           texlive-fonts-recommended texlive-lang-korean fonts-noto-cjk
+           fonts-texgyre fontconfig poppler-utils python3-venv)
 test_pkgs=(default-jre-headless chromium)
 
 wanted=("${book_pkgs[@]}")
@@ -23,7 +23,7 @@ done
 if ! command -v apt-get >/dev/null; then
     echo "error: these packages are missing and this system has no apt-get:" >&2
     echo "  ${missing[*]}" >&2
-    echo "Install their equivalents (TeX Live with xelatex, kotex, latexmk, xindy;" >&2
+    echo "Install their equivalents (TeX Live with xelatex, kotex, latexmk;" >&2
     echo "Noto CJK and TeX Gyre fonts; poppler; Java; Chromium) and run make again." >&2
     exit 1
 fi
