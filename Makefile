@@ -34,14 +34,15 @@ define publish
 	@echo "Published $(BUILDDIR)/$(1)"
 endef
 
-.PHONY: help book html epub latexpdf linkcheck live test clean setup system
+.PHONY: help book html epub latexpdf dist linkcheck live test clean setup system
 
 help:  ## List the targets
 	@echo "Usage: make <target>"
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
-book: system setup  ## Set up everything, then build the website, the PDF and the EPUB
-	@$(MAKE) --no-print-directory html epub latexpdf
+# The website last: it ships the EPUB and the PDF just built (docs/website.md).
+book: system setup  ## Set up everything, then build the EPUB, the PDF and the website
+	@$(MAKE) --no-print-directory epub latexpdf html
 	@echo "Built: $(BUILDDIR)/html/index.html  $(BUILDDIR)/latex/$(SLUG).pdf  $(BUILDDIR)/epub/$(SLUG).epub"
 
 html: setup  ## Build the website into _build/html
@@ -58,6 +59,12 @@ latexpdf: setup  ## Build the PDF into _build/latex (XeLaTeX)
 	@$(BIN)/python scripts/check-latex-log.py $(BUILDDIR)/.stage/latex/$(SLUG).log
 	$(call publish,latex)
 
+# A release: every format from scratch, named <slug>-<version>.*, with
+# SHA256SUMS; dist/ is replaced only when all of it built (docs/releasing.md).
+DISTDIR      ?= dist
+dist: setup  ## Build a release from scratch into dist/ (versioned files + SHA256SUMS)
+	@$(BIN)/python scripts/dist.py --dist $(DISTDIR) --builddir $(BUILDDIR) --venv $(VENV)
+
 linkcheck: setup  ## Check every external link (needs the network)
 	$(BIN)/sphinx-build -b linkcheck -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
 
@@ -66,6 +73,12 @@ live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 
 test: setup  ## Run the whole test suite (builds every format once)
 	$(BIN)/pytest
+
+# Build speed, measured against Jupyter Book 1 and Pandoc on the same chapters;
+# rewrites docs/performance.md. BENCH_ARGS=--quick: one run, for development.
+.PHONY: bench
+bench: setup  ## Benchmark the build (about 25 min; BENCH_ARGS=--quick for 1 run)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:  ## Remove the build outputs (not dist/ or the virtualenv)
 	rm -rf $(BUILDDIR)

@@ -5,6 +5,7 @@ import sys
 import tomllib
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -27,13 +28,22 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
     "report.hangul",
     "report.sections",
     "report.guards",
+    "report.cover",
+    "report.epub",
     "report.latex",
     "report.timeline",
+    # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "report.site",
 ]
 root_doc = "index"
+templates_path = ["_templates"]
 exclude_patterns = [
     "_build", ".venv", "dist", "docs", "tests", "README.md", "CHANGELOG.md",
     "LICENSE*", ".pytest_cache", "bench",
@@ -81,7 +91,30 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "home_page_in_toc": True,
+    # The sidebar is rebuilt for every page, so its cost grows with the square
+    # of the chapters; collapsing leaves out sub-pages of other chapters (the
+    # book has none: same HTML) and cuts that cost by a fifth (docs/performance.md).
+    "collapse_navbar": True,
+    # No header bar above the book: the search field is in the sidebar already.
+    "navbar_persistent": [],
 }
+# Light or dark as the reader's system says; unset, the theme logs a console error.
+html_context = {"default_mode": "auto"}
+# The theme's sidebar plus the whole-book downloads (report.site).
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "search-button-field.html",
+                        "sbt-sidebar-nav.html", "report-downloads.html"]}
+html_css_files = ["site.css", ("print.css", {"media": "print"})]
+html_favicon = "_static/favicon.svg"
+# Sharing (sphinxext-opengraph): one card image for every page, drawn by report.site.
+ogp_site_url = html_baseurl
+ogp_image = "_static/card.png"
+ogp_image_alt = f"{REPORT['title']}: {REPORT['subtitle']}"
+ogp_social_cards = {"enable": False}
+# sitemap.xml lists the reading pages at their canonical URLs.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# The 404 page is served at any missing URL, so its links are absolute.
+notfound_urls_prefix = urlparse(html_baseurl).path
 
 # -- LaTeX output -----------------------------------------------------------------
 # Korean text needs a Unicode engine: pdflatex has no Hangul.
@@ -150,6 +183,15 @@ epub_scheme = "URN"
 epub_uid = "bookid"
 epub_show_urls = "footnote"
 epub_exclude_files = ["search.html"]
+# report.cover draws the cover at build time (_static/cover.png in every HTML
+# and EPUB output; no image in the repository); report.epub adds the cover
+# and title pages, accessibility metadata and a reproducible archive.
+epub_cover = ("_static/cover.png", "")
+report_subtitle = REPORT["subtitle"]
+report_subjects = REPORT["subjects"]
+# _static/epub.css replaces the epub theme's stylesheet of the same name; the
+# site's CSS files stay out of the e-book.
+epub_css_files: list[str] = []
 
 # -- Link checking ----------------------------------------------------------------
 linkcheck_timeout = 30
