@@ -34,7 +34,7 @@ define publish
 	@echo "Published $(BUILDDIR)/$(1)"
 endef
 
-.PHONY: help book html epub latexpdf dist linkcheck live test clean setup system
+.PHONY: help book html epub latexpdf dist gettext linkcheck live test clean setup system
 
 help:  ## List the targets
 	@echo "Usage: make <target>"
@@ -64,6 +64,10 @@ latexpdf: setup  ## Build the PDF into _build/latex (XeLaTeX)
 DISTDIR      ?= dist
 dist: setup  ## Build a release from scratch into dist/ (versioned files + SHA256SUMS)
 	@$(BIN)/python scripts/dist.py --dist $(DISTDIR) --builddir $(BUILDDIR) --venv $(VENV)
+
+gettext: setup  ## Extract the text and update the Korean catalogs in locales/ko
+	@$(BIN)/sphinx-build -q -b gettext -d $(BUILDDIR)/doctrees-gettext . $(BUILDDIR)/gettext
+	@$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -l ko -d locales
 
 linkcheck: setup  ## Check every external link (needs the network)
 	$(BIN)/sphinx-build -b linkcheck -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck

@@ -193,6 +193,13 @@ report_subjects = REPORT["subjects"]
 # site's CSS files stay out of the e-book.
 epub_css_files: list[str] = []
 
+# -- Translations (the Korean edition) --------------------------------------------
+# One catalog per document (locales/ko/LC_MESSAGES/chapters/01-….po), so a change
+# to one chapter touches one file; no source line numbers, so diffs stay small.
+locale_dirs = ["locales"]
+gettext_compact = False
+gettext_location = False
+
 # -- Link checking ----------------------------------------------------------------
 linkcheck_timeout = 30
 linkcheck_retries = 2
