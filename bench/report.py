@@ -196,13 +196,16 @@ def render(results: dict, doc: Path) -> str:
         lines += [
             "## `make test`",
             "",
-            f"One run after set-up: {test['seconds']:.0f} s, exit status {test['returncode']} "
-            f"({test['summary']}). The slowest steps, from pytest's `--durations`"
-            " (a fixture's build shows as the setup of the first test that uses it):",
+            f"One run after set-up, in the benchmark's copy of the project: {test['seconds']:.0f} s,",
+            f"exit status {test['returncode']} ({test['summary']}). Per test file, from pytest's",
+            "`--durations` (setup, call and teardown summed; a session fixture's build counts",
+            "towards the first test that uses it):",
             "",
-            "```text",
-            *test["breakdown"],
-            "```",
+            table(["Test file", "Seconds", "Tests"], [tuple(row) for row in test["files"]]),
+            "",
+            "The slowest single steps:",
+            "",
+            table(["Seconds", "Step"], [(f"{t:.1f}", f"`{what}`") for t, what in test["slowest"]]),
             "",
         ]
 
@@ -253,7 +256,7 @@ def render(results: dict, doc: Path) -> str:
         hand = doc.read_text(encoding="utf-8").split(MARKER, 1)[1].lstrip("\n")
     if not hand:
         hand = "## What limits the unmet targets\n\nNot written yet.\n"
-    return "\n".join(lines) + hand
+    return "\n".join(lines) + "\n" + hand
 
 
 def summary(results: dict) -> str:

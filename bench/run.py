@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -225,9 +226,9 @@ def scale_cases(work: Path, source: Path, jb: Path, sizes: list[int]) -> list[Ca
 
 
 def run_make_test(work: Path, env: dict, logdir: Path) -> dict:
-    """`make test` once in the copy, with pytest's own breakdown of the slowest steps."""
+    """`make test` once in the copy, with pytest's timings summed per test file."""
     logfile = logdir / "make-test.log"
-    test_env = {**env, "PYTEST_ADDOPTS": "--durations=12 -p no:cacheprovider"}
+    test_env = {**env, "PYTEST_ADDOPTS": "--durations=0 --durations-min=0 -p no:cacheprovider"}
     with logfile.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.run(
@@ -235,22 +236,27 @@ def run_make_test(work: Path, env: dict, logdir: Path) -> dict:
             cwd=work / "ours", stdout=out, stderr=subprocess.STDOUT, env=test_env,
         )
         seconds = time.perf_counter() - start
-    text = logfile.read_text(errors="replace")
-    lines = text.splitlines()
-    breakdown, summary = [], ""
-    if any("slowest" in line for line in lines):
-        start_at = next(i for i, line in enumerate(lines) if "slowest" in line) + 1
-        for line in lines[start_at:]:
-            if not line.strip() or line.startswith("="):
-                break
-            breakdown.append(line.strip())
-    for line in reversed(lines):
-        if line.startswith("=") and (" passed" in line or " failed" in line or " error" in line):
-            summary = line.strip("= ")
-            break
+    lines = logfile.read_text(errors="replace").splitlines()
+    # "12.34s setup    tests/test_x.py::test_y[param]"
+    timing = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+([^:]+)::(.+)$")
+    files: dict[str, dict] = {}
+    slowest = []
+    for line in lines:
+        if m := timing.match(line.strip()):
+            secs, phase, path, test = float(m[1]), m[2], m[3], m[4]
+            entry = files.setdefault(path, {"seconds": 0.0, "tests": set()})
+            entry["seconds"] += secs
+            entry["tests"].add(test)
+            slowest.append((secs, f"{phase} {path}::{test}"))
+    summary = next((line.strip("= ") for line in reversed(lines)
+                    if re.search(r"\d+ (passed|failed|errors?)\b.* in ", line)), "no summary")
     log(f"  make test {seconds:.1f} s: {summary}")
-    return {"seconds": round(seconds, 1), "returncode": proc.returncode,
-            "summary": summary, "breakdown": breakdown}
+    return {
+        "seconds": round(seconds, 1), "returncode": proc.returncode, "summary": summary,
+        "files": sorted(([p, round(f["seconds"], 1), len(f["tests"])] for p, f in files.items()),
+                        key=lambda row: -row[1]),
+        "slowest": [[round(t, 2), what] for t, what in sorted(slowest, reverse=True)[:8]],
+    }
 
 
 # -- Facts about the run ----------------------------------------------------------------
@@ -341,38 +347,46 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(timezone.utc)
     load_before = os.getloadavg()
     log(f"Benchmarking {args.source} in {work}: {args.runs} run(s) after {args.warmup} warm-up")
-    cases = main_cases(work, args.source.resolve(), jb)
+    # One snapshot of the sources for every measurement: others may be editing them.
+    source = books.copy_project(args.source.resolve(), work / "source")
+    cases = main_cases(work, source, jb)
     measure(cases, args.runs, args.warmup, logdir, env, "book")
-    scale = scale_cases(work, args.source.resolve(), jb, sizes) if sizes else []
+    scale = scale_cases(work, source, jb, sizes) if sizes else []
     if scale:
         # Every size in each round, so the 100- and 200-chapter runs that a
         # ratio pairs were made minutes, not a quarter of an hour, apart.
         measure(scale, args.runs, args.warmup, logdir, env, "scale")
-    make_test = None if args.no_test else run_make_test(work, env, logdir)
-    load_after = os.getloadavg()
-
     results = {
         "date": started.isoformat(timespec="seconds"),
         "duration_s": round((datetime.now(timezone.utc) - started).total_seconds()),
         "mode": "quick" if args.quick else "full",
         "runs": args.runs, "warmup": args.warmup, "scale": sizes,
         "loadavg_before": [round(x, 2) for x in load_before],
-        "loadavg_after": [round(x, 2) for x in load_after],
+        "loadavg_after": None,
         "machine": machine(), "versions": versions(jb),
         "cases": {c.key: [asdict(r) for r in c.runs] for c in cases + scale},
-        "make_test": make_test,
+        "make_test": None,
     }
     outdir = HERE / "results"
     outdir.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    (outdir / f"{stamp}-{results['mode']}.json").write_text(json.dumps(results, indent=1))
-    (outdir / "latest.json").write_text(json.dumps(results, indent=1))
+
+    def save() -> None:
+        for name in (f"{stamp}-{results['mode']}.json", "latest.json"):
+            (outdir / name).write_text(json.dumps(results, indent=1))
+
+    save()  # the timings are kept even if `make test` goes wrong
+    if not args.no_test:
+        results["make_test"] = run_make_test(work, env, logdir)
+    results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["duration_s"] = round((datetime.now(timezone.utc) - started).total_seconds())
+    save()
 
     page = report.render(results, args.doc)
     print(report.summary(results))
     if args.quick and not args.write_doc:
-        log(f"Quick mode: {args.doc.relative_to(ROOT)} left as it was; raw numbers in "
-            f"bench/results/{stamp}-quick.json")
+        log(f"Quick mode: {args.doc} left as it was; raw numbers in "
+            f"{outdir / f'{stamp}-quick.json'}")
     else:
         args.doc.write_text(page, encoding="utf-8")
         log(f"Wrote {args.doc}")
