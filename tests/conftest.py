@@ -118,3 +118,22 @@ def pdf_text(pdf_file: Path) -> str:
         ["pdftotext", "-enc", "UTF-8", str(pdf_file), "-"],
         capture_output=True, text=True, check=True,
     ).stdout
+
+
+# Chromium must not reach the network by itself (toolchain facts).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session: the
+    sync API allows only one Playwright per process. Never `playwright install`."""
+    _require("requires_browser", "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

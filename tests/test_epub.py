@@ -52,8 +52,6 @@ FEATURES = {"structuralNavigation", "tableOfContents", "readingOrder", "alternat
             "describedMath", "unlocked", "ARIA", "annotations", "bookmarks"}
 HAZARDS = {"none", "noFlashingHazard", "noMotionSimulationHazard", "noSoundHazard",
            "flashing", "motionSimulation", "sound", "unknown"}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(os.environ.get("REPORT_SCREENSHOTS_DIR", ROOT / "_build" / "screenshots"))
 
 
@@ -418,16 +416,13 @@ def test_archive_layout(epub_file: Path):
 
 
 @pytest.mark.requires_browser
-def test_pages_fit_a_phone_screen(epub_dir: Path):
-    from playwright.sync_api import sync_playwright
-
+def test_pages_fit_a_phone_screen(epub_dir: Path, browser):
     opf = package(epub_dir)
     pages = spine(opf)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflowing = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=1)
+    context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=1)
+    try:
         page = context.new_page()
         for name in pages:
             page.goto((epub_dir / name).as_uri())
@@ -442,22 +437,20 @@ def test_pages_fit_a_phone_screen(epub_dir: Path):
             if name in {"cover.xhtml", "titlepage.xhtml", "chapters/02-current-state.xhtml",
                         "backmatter/glossary.xhtml", "backmatter/timeline.xhtml"}:
                 page.screenshot(path=str(SCREENSHOTS / f"epub-{Path(name).stem}.png"), full_page=False)
-        browser.close()
+    finally:
+        context.close()
     assert not overflowing, "\n".join(overflowing)
 
 
 @pytest.mark.requires_browser
-def test_hangul_is_drawn_with_the_embedded_font(epub_dir: Path):
+def test_hangul_is_drawn_with_the_embedded_font(epub_dir: Path, browser):
     """Chromium reports which font drew the Korean words: the book's own, not the system's."""
-    from playwright.sync_api import sync_playwright
-
     page_name = next((page for page in xhtml_pages(epub_dir) if page.startswith("chapters/")
                       and parse(epub_dir / page).find(".//x:span[@lang='ko']", NS) is not None), None)
     if page_name is None:
         pytest.skip("no chapter has Korean text")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 640})
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    try:
         page = context.new_page()
         page.goto((epub_dir / page_name).as_uri())
         page.evaluate("document.fonts.ready")
@@ -467,7 +460,8 @@ def test_hangul_is_drawn_with_the_embedded_font(epub_dir: Path):
         root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
         span = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "span[lang='ko']"})["nodeId"]
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": span})["fonts"]
-        browser.close()
+    finally:
+        context.close()
     assert fonts and all(f["isCustomFont"] for f in fonts), (
         f"{page_name}: Korean drawn with {fonts}, not with the embedded font")
 

@@ -41,10 +41,6 @@ HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0
 CHAPTER = "chapters/02-current-state.html"  # the page weighed, shot and printed
 WEIGHT_LIMIT = 450 * 1024  # bytes, gzip, one chapter page with everything it loads
 SCREENSHOTS = Path(os.environ.get("REPORT_SCREENSHOTS_DIR", ROOT / "_build" / "screenshots"))
-# Chromium must not reach the network by itself (toolchain facts).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 NOT_PAGES = ("search.html", "genindex.html", "404.html")
 
@@ -308,20 +304,6 @@ def server(site: Path):
     yield f"http://127.0.0.1:{httpd.server_port}{BASE_PATH}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if shutil.which("chromium") is None:
-        pytest.skip("requires_browser: chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # Debian's Chromium, never `playwright install`; Playwright gives it a
-        # fresh profile (user data dir) of its own.
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Recorder:
