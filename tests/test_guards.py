@@ -1,200 +1,153 @@
 """Bad input is refused: each defect, injected into a copy, fails the build with
 a message naming the file and line, and the last good output stays in place.
 
-One good build of a private copy is made per module; each test copies it
-(sources and outputs), plants one defect, runs `make html` and checks the
-outcome. The guards' ids are explained in docs/checks.md.
+A private copy of the project is built once (the last good output), then
+every defect below is planted in it, each in its own place, and `make html`
+runs once: under -W --keep-going every warning is an error and all of them are
+reported, so each test looks for its own defect's message, at its file and
+line, in that one run. One build instead of one per defect keeps the suite
+fast. The guards' ids are explained in docs/checks.md.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import shutil
 import subprocess
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VENV, copy_project, make
+from conftest import VENV, copy_project, make
 
 pytestmark = pytest.mark.slow
 
+CURRENT = "chapters/02-current-state.md"
+KEY_ISSUES = "chapters/03-key-issues.md"
+FUTURE = "chapters/04-future.md"
+CONCLUSION = "chapters/05-conclusion.md"
 
-@pytest.fixture(scope="module")
-def good_project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("good") / "project")
-    result = make("html", project, project / "_build")
-    assert result.returncode == 0, result.output[-3000:]
-    return project
+
+@dataclass
+class Defective:
+    project: Path
+    output: str = ""
+    returncode: int = 0
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)
+    published_before: str = ""
+    published_after: str = ""
+
+    def path(self, relpath: str) -> Path:
+        return self.project / relpath
+
+    def append(self, name: str, relpath: str, text: str, offset: int = 0) -> None:
+        """Append TEXT as a new paragraph; remember where defect NAME starts."""
+        path = self.path(relpath)
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        path.write_text("\n".join(lines) + "\n\n" + text + "\n", encoding="utf-8")
+        self.where[name] = (relpath, len(lines) + 2 + offset)
+
+    def replace(self, relpath: str, old: str, new: str) -> None:
+        path = self.path(relpath)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relpath} no longer contains {old!r}; update this test"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def line_of(self, relpath: str, startswith: str) -> int:
+        lines = self.path(relpath).read_text(encoding="utf-8").split("\n")
+        return next(i for i, line in enumerate(lines, start=1) if line.startswith(startswith))
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def broken(good_project: Path, tmp_path: Path):
-    """Copy the good project, let the test plant a defect, build, and check
-    that the build failed and the published HTML is the good one."""
-    project = tmp_path / "project"
-    shutil.copytree(good_project, project, symlinks=True)
-    published = project / "_build" / "html" / "index.html"
-    before = digest(published)
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory) -> Defective:
+    d = Defective(copy_project(tmp_path_factory.mktemp("guards") / "project"))
+    good = make("html", d.project, d.project / "_build")
+    assert good.returncode == 0, good.output[-3000:]
+    published = d.project / "_build" / "html" / "index.html"
+    d.published_before = digest(published)
 
-    def build():
-        result = make("html", project, project / "_build")
-        assert result.returncode != 0, "the defect was not caught:\n" + result.output[-3000:]
-        assert published.exists() and digest(published) == before, (
-            "the failed build replaced the last good output"
-        )
-        return result.output
-
-    return project, build
-
-
-def append(project: Path, relpath: str, text: str) -> int:
-    """Append TEXT as a new paragraph; return the line number it starts on."""
-    path = project / relpath
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    path.write_text("\n".join(lines) + "\n\n" + text + "\n", encoding="utf-8")
-    return len(lines) + 2
-
-
-def line_of(project: Path, relpath: str, startswith: str) -> int:
-    lines = (project / relpath).read_text(encoding="utf-8").split("\n")
-    return next(i for i, line in enumerate(lines, start=1) if line.startswith(startswith))
-
-
-def replace(project: Path, relpath: str, old: str, new: str) -> None:
-    path = project / relpath
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{relpath} no longer contains {old!r}; update this test"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def assert_reported(output: str, relpath: str, line: int, *words: str) -> None:
-    location = f"{relpath}:{line}"
-    matching = [l for l in output.splitlines() if location in l and all(w in l for w in words)]
-    assert matching, f"no message naming {location} with {words} in:\n{output[-3000:]}"
-
-
-CHAPTER = "chapters/02-current-state.md"
-
-
-def test_broken_cross_reference(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "See {ref}`no-such-section`.")
-    assert_reported(build(), CHAPTER, line, "no-such-section")
-
-
-def test_missing_image(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "![A chart of trade](no-such-chart.png)")
-    assert_reported(build(), CHAPTER, line, "no-such-chart.png")
-
-
-def test_image_without_alt_text(broken) -> None:
-    project, build = broken
+    # Defects Sphinx and the extension catch in the text, one paragraph each.
+    d.append("broken cross-reference", CURRENT, "See {ref}`no-such-section`.")
+    d.append("missing image", CURRENT, "![A chart of trade](no-such-chart.png)")
     from PIL import Image
 
-    Image.new("RGB", (4, 4), "white").save(project / "chapters" / "dot.png")
-    line = append(project, CHAPTER, "![](dot.png)")
-    assert_reported(build(), CHAPTER, line, "R011")
+    Image.new("RGB", (4, 4), "white").save(d.path("chapters/dot.png"))
+    d.append("image without alt text", CURRENT, "![](dot.png)")
+    d.append("malformed directive", CURRENT, "```{figure}\n:alt: a figure with no image\n```")
+    d.append("undefined term", CURRENT, "The {term}`Grand Bargain` is not defined.")
+    d.append("undefined citation", CURRENT, "An unsupported claim {cite:p}`no-such-source-1999`.")
+    d.append("raw HTML block", CURRENT, "<script>alert('x')</script>")
+    d.append("raw HTML inline", CURRENT, "Text with <img src=x onerror=alert(1)> inside.")
 
-
-def test_malformed_directive(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "```{figure}\n:alt: a figure with no image\n```")
-    assert_reported(build(), CHAPTER, line, "figure")
-
-
-def test_undefined_glossary_term(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "The {term}`Grand Bargain` is not defined.")
-    assert_reported(build(), CHAPTER, line, "Grand Bargain")
-
-
-def test_undefined_citation(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "An unsupported claim {cite:p}`no-such-source-1999`.")
-    assert_reported(build(), CHAPTER, line, "no-such-source-1999")
-
-
-def test_raw_html(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "<script>alert('x')</script>")
-    assert_reported(build(), CHAPTER, line, "R010")
-
-
-def test_raw_html_inline(broken) -> None:
-    project, build = broken
-    line = append(project, CHAPTER, "Text with <img src=x onerror=alert(1)> inside.")
-    assert_reported(build(), CHAPTER, line, "R010")
-
-
-# -- Required sections (report.sections) ---------------------------------------------
-
-KEY_ISSUES = "chapters/03-key-issues.md"
-
-
-def test_missing_required_section(broken) -> None:
-    project, build = broken
-    replace(project, KEY_ISSUES, "(defense-costs)=\n## Defense Costs\n", "")
-    assert_reported(build(), KEY_ISSUES, line_of(project, KEY_ISSUES, "# "), "R001", "Defense Costs")
-
-
-def test_missing_required_chapter(broken) -> None:
-    project, build = broken
-    replace(project, "index.md", "chapters/05-conclusion\n", "")
-    (project / "chapters" / "05-conclusion.md").unlink()
-    assert_reported(build(), "index.md", line_of(project, "index.md", "```{toctree}"),
-                    "R001", "Conclusion")
-
-
-def test_renamed_required_section(broken) -> None:
-    project, build = broken
-    replace(project, KEY_ISSUES, "## Trade Imbalances\n", "## Trade Frictions\n")
-    assert_reported(build(), KEY_ISSUES, line_of(project, KEY_ISSUES, "## Trade Frictions"),
-                    "R004", "Trade Imbalances")
-
-
-def test_required_section_out_of_order(broken) -> None:
-    project, build = broken
-    path = project / KEY_ISSUES
-    text = path.read_text(encoding="utf-8")
-    # Move the "Shifting Global Landscape" section before "North Korea".
-    start = text.index("(shifting-global-landscape)=")
+    # Structural defects (report.sections), each in a different chapter or section.
+    # Lines are looked up after all the edits of a file.
+    d.replace(KEY_ISSUES, "(north-korea)=\n## North Korea\n", "")
+    d.append("section outside its chapter", CONCLUSION, "(north-korea)=\n## North Korea\n\nMoved here.", offset=1)
+    d.replace(KEY_ISSUES, "(defense-costs)=\n## Defense Costs\n", "")
+    d.replace(KEY_ISSUES, "## Trade Imbalances\n", "## Trade Frictions\n")
+    d.where["missing section"] = (KEY_ISSUES, d.line_of(KEY_ISSUES, "# "))
+    d.where["renamed section"] = (KEY_ISSUES, d.line_of(KEY_ISSUES, "## Trade Frictions"))
+    d.replace(CURRENT, "## Diplomatic Ties\n", "### Diplomatic Ties\n")
+    d.where["section at the wrong level"] = (CURRENT, d.line_of(CURRENT, "### Diplomatic Ties"))
+    text = d.path(FUTURE).read_text(encoding="utf-8")
+    start = text.index("(adapting-to-change)=")
     moved, rest = text[start:].rstrip("\n") + "\n\n", text[:start]
-    north = rest.index("(north-korea)=")
-    path.write_text(rest[:north] + moved + rest[north:], encoding="utf-8")
-    output = build()
-    assert "R002" in output, output[-3000:]
-    assert re.search(rf"{re.escape(KEY_ISSUES)}:\d+: .*R002", output), output[-3000:]
+    first = rest.index("(continued-alliance)=")
+    d.path(FUTURE).write_text(rest[:first] + moved + rest[first:], encoding="utf-8")
+    d.where["section out of order"] = (FUTURE, d.line_of(FUTURE, "## Adapting to Change"))
+    d.replace("index.md", "chapters/00-introduction\n", "")
+    d.path("chapters/00-introduction.md").unlink()
+    d.where["missing chapter"] = ("index.md", d.line_of("index.md", "```{toctree}"))
+
+    result = make("html", d.project, d.project / "_build")
+    d.output, d.returncode = result.output, result.returncode
+    d.published_after = digest(published)
+    return d
 
 
-def test_required_section_at_wrong_level(broken) -> None:
-    project, build = broken
-    replace(project, KEY_ISSUES, "## Defense Costs\n", "### Defense Costs\n")
-    assert_reported(build(), KEY_ISSUES, line_of(project, KEY_ISSUES, "### Defense Costs"),
-                    "R003", "Defense Costs")
+def assert_reported(d: Defective, name: str, *words: str) -> None:
+    relpath, line = d.where[name]
+    location = f"{relpath}:{line}"
+    matching = [l for l in d.output.splitlines() if location in l and all(w in l for w in words)]
+    assert matching, f"{name}: no message naming {location} with {words} in:\n{d.output[-4000:]}"
 
 
-def test_required_section_outside_its_chapter(broken) -> None:
-    project, build = broken
-    replace(project, KEY_ISSUES, "(defense-costs)=\n## Defense Costs\n", "")
-    line = append(project, "chapters/04-future.md", "(defense-costs)=\n## Defense Costs\n\nMoved here.")
-    assert_reported(build(), "chapters/04-future.md", line + 1, "R003", "Defense Costs")
+def test_the_build_fails_and_keeps_the_last_good_output(defective: Defective) -> None:
+    assert defective.returncode != 0, "the defects were not caught:\n" + defective.output[-3000:]
+    assert defective.published_after == defective.published_before, (
+        "the failed build replaced the last good output")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("broken cross-reference", ["no-such-section"]),
+    ("missing image", ["no-such-chart.png"]),
+    ("image without alt text", ["R011"]),
+    ("malformed directive", ["figure"]),
+    ("undefined term", ["Grand Bargain"]),
+    ("undefined citation", ["no-such-source-1999"]),
+    ("raw HTML block", ["R010"]),
+    ("raw HTML inline", ["R010"]),
+    ("missing section", ["R001", "Defense Costs"]),
+    ("missing chapter", ["R001", "Introduction"]),
+    ("renamed section", ["R004", "Trade Imbalances"]),
+    ("section out of order", ["R002", "Adapting to Change"]),
+    ("section at the wrong level", ["R003", "Diplomatic Ties"]),
+    ("section outside its chapter", ["R003", "North Korea"]),
+])
+def test_defect_is_reported_with_file_and_line(defective: Defective, name: str, words: list[str]) -> None:
+    assert_reported(defective, name, *words)
 
 
 @pytest.mark.parametrize("builder", ["epub", "latex"])
-def test_required_sections_checked_by_every_builder(good_project: Path, tmp_path: Path, builder: str) -> None:
-    project = copy_project(tmp_path / "project")
-    replace(project, KEY_ISSUES, "(defense-costs)=\n## Defense Costs\n", "")
+def test_required_sections_checked_by_every_builder(defective: Defective, tmp_path: Path, builder: str) -> None:
     proc = subprocess.run(
         [str(VENV / "bin" / "sphinx-build"), "-q", "-n", "-W", "--keep-going", "-b", builder,
-         ".", str(tmp_path / builder)],
-        cwd=project, capture_output=True, text=True,
+         ".", str(tmp_path / builder), "-d", str(tmp_path / "doctrees")],
+        cwd=defective.project, capture_output=True, text=True,
     )
     assert proc.returncode != 0
-    assert_reported(proc.stderr, KEY_ISSUES, line_of(project, KEY_ISSUES, "# "), "R001")
+    assert_reported(replace(defective, output=proc.stderr), "missing section", "R001")
