@@ -12,6 +12,17 @@ BUILDDIR     := _build
 STRICT       := -n -W --keep-going
 SPHINXOPTS   ?=
 SLUG         := $(shell sed -n 's/^slug = "\(.*\)"/\1/p' report.toml)
+# The edition: `make book LANGUAGE=ko` builds the Korean edition from the same
+# sources into _build/ko/… with -D language=ko, as Read the Docs builds a
+# translation (docs/korean-edition.md); without it, the original (English) into
+# _build/…. Only the command line counts: the environment variable LANGUAGE is
+# gettext's list of interface languages (en_US:en), not an edition.
+ORIGINAL     := $(shell sed -n 's/^language = "\(.*\)"/\1/p' report.toml)
+ifneq ($(origin LANGUAGE),command line)
+LANGUAGE     := $(ORIGINAL)
+endif
+unexport LANGUAGE
+OUT          := $(BUILDDIR)$(if $(filter-out $(ORIGINAL),$(LANGUAGE)),/$(LANGUAGE))
 
 # Dates in every output follow the last commit, so two builds of one commit are
 # byte-identical (TeX's \today needs FORCE_SOURCE_DATE as well).
@@ -20,18 +31,19 @@ export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 
 # Build $(1) with builder $(2) into a staging folder and publish it to
-# _build/$(1) only when the build succeeded: a failed build never replaces the
-# last good output. A failed build also drops the cached environment, so its
-# warnings cannot be skipped by the next, incremental build.
+# _build/$(1) (the edition's folder, $(OUT)) only when the build succeeded: a
+# failed build never replaces the last good output. A failed build also drops
+# the cached environment, so its warnings cannot be skipped by the next,
+# incremental build.
 define sphinx
-	@mkdir -p $(BUILDDIR)/.stage
-	@$(BIN)/sphinx-build -b $(2) -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/.stage/$(1) \
-	  || { rm -f $(BUILDDIR)/doctrees/environment.pickle; exit 1; }
+	@mkdir -p $(OUT)/.stage
+	@$(BIN)/sphinx-build -b $(2) -d $(OUT)/doctrees -D language=$(LANGUAGE) $(STRICT) $(SPHINXOPTS) . $(OUT)/.stage/$(1) \
+	  || { rm -f $(OUT)/doctrees/environment.pickle; exit 1; }
 endef
 define publish
-	@rm -rf $(BUILDDIR)/$(1).old; [ ! -d $(BUILDDIR)/$(1) ] || mv $(BUILDDIR)/$(1) $(BUILDDIR)/$(1).old
-	@cp -a $(BUILDDIR)/.stage/$(1) $(BUILDDIR)/$(1) && rm -rf $(BUILDDIR)/$(1).old
-	@echo "Published $(BUILDDIR)/$(1)"
+	@rm -rf $(OUT)/$(1).old; [ ! -d $(OUT)/$(1) ] || mv $(OUT)/$(1) $(OUT)/$(1).old
+	@cp -a $(OUT)/.stage/$(1) $(OUT)/$(1) && rm -rf $(OUT)/$(1).old
+	@echo "Published $(OUT)/$(1)"
 endef
 
 .PHONY: help book html epub latexpdf dist gettext linkcheck live test clean setup system
@@ -41,9 +53,9 @@ help:  ## List the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
 # The website last: it ships the EPUB and the PDF just built (docs/website.md).
-book: system setup  ## Set up everything, then build the EPUB, the PDF and the website
+book: system setup  ## Set up everything, then build the EPUB, the PDF and the website (LANGUAGE=ko: the Korean edition)
 	@$(MAKE) --no-print-directory epub latexpdf html
-	@echo "Built: $(BUILDDIR)/html/index.html  $(BUILDDIR)/latex/$(SLUG).pdf  $(BUILDDIR)/epub/$(SLUG).epub"
+	@echo "Built: $(OUT)/html/index.html  $(OUT)/latex/$(SLUG).pdf  $(OUT)/epub/$(SLUG).epub"
 
 html: setup  ## Build the website into _build/html
 	$(call sphinx,html,html)
@@ -55,8 +67,8 @@ epub: setup  ## Build the EPUB e-book into _build/epub
 
 latexpdf: setup  ## Build the PDF into _build/latex (XeLaTeX)
 	$(call sphinx,latex,latex)
-	@$(MAKE) --no-print-directory -C $(BUILDDIR)/.stage/latex LATEXMKOPTS="-silent -halt-on-error -interaction=nonstopmode" all-pdf
-	@$(BIN)/python scripts/check-latex-log.py $(BUILDDIR)/.stage/latex/$(SLUG).log
+	@$(MAKE) --no-print-directory -C $(OUT)/.stage/latex LATEXMKOPTS="-silent -halt-on-error -interaction=nonstopmode" all-pdf
+	@$(BIN)/python scripts/check-latex-log.py $(OUT)/.stage/latex/$(SLUG).log
 	$(call publish,latex)
 
 # A release: every format from scratch, named <slug>-<version>.*, with
@@ -70,7 +82,7 @@ gettext: setup  ## Extract the text and update the Korean catalogs in locales/ko
 	@$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -l ko -d locales
 
 linkcheck: setup  ## Check every external link (needs the network)
-	$(BIN)/sphinx-build -b linkcheck -d $(BUILDDIR)/doctrees $(STRICT) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+	$(BIN)/sphinx-build -b linkcheck -d $(OUT)/doctrees -D language=$(LANGUAGE) $(STRICT) $(SPHINXOPTS) . $(OUT)/linkcheck
 
 live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 	$(BIN)/sphinx-autobuild -b html $(STRICT) --host 127.0.0.1 --port 8000 . $(BUILDDIR)/live

@@ -28,6 +28,10 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    # Title, metadata and PDF typography follow -D language=ko (docs/korean-edition.md).
+    "report.edition",
+    "report.i18n",  # unique ids in translated pages
+    "report.search",  # a search language for Korean, which Sphinx lacks
     "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
     "report.hangul",
     "report.sections",
@@ -41,6 +45,8 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "report.site",
+    # Every page links to the same page in the other edition (English ⇄ 한국어).
+    "report.switch",
 ]
 root_doc = "index"
 templates_path = ["_templates"]
@@ -100,9 +106,11 @@ html_theme_options = {
 }
 # Light or dark as the reader's system says; unset, the theme logs a console error.
 html_context = {"default_mode": "auto"}
-# The theme's sidebar plus the whole-book downloads (report.site).
-html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "search-button-field.html",
-                        "sbt-sidebar-nav.html", "report-downloads.html"]}
+# The theme's sidebar plus the editions (report.switch) and the whole-book
+# downloads (report.site).
+html_sidebars = {"**": ["navbar-logo.html", "report-language.html", "icon-links.html",
+                        "search-button-field.html", "sbt-sidebar-nav.html",
+                        "report-downloads.html"]}
 html_css_files = ["site.css", ("print.css", {"media": "print"})]
 html_favicon = "_static/favicon.svg"
 # Sharing (sphinxext-opengraph): one card image for every page, drawn by report.site.
@@ -113,6 +121,10 @@ ogp_social_cards = {"enable": False}
 # sitemap.xml lists the reading pages at their canonical URLs.
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# No hreflang alternates in the sitemap: sphinx-sitemap derives them from
+# locale_dirs and the URL scheme and would point "ko" at the English pages;
+# each page names its other edition itself (report.switch).
+sitemap_locales = [None]
 # The 404 page is served at any missing URL, so its links are absolute.
 notfound_urls_prefix = urlparse(html_baseurl).path
 
@@ -145,29 +157,8 @@ latex_elements = {
 \newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase]
 """,
     "releasename": "Version",
-    "maketitle": rf"""
-\begin{{titlepage}}\centering\sffamily
-  \vspace*{{0.22\textheight}}
-  {{\bfseries\Huge {REPORT['title']}\par}}\vspace{{1.2em}}
-  {{\Large {REPORT['subtitle']}\par}}\vspace{{0.6em}}
-  {{\large A policy report\par}}\vfill
-  {{\large {author}\par}}\vspace{{1.5em}}
-  Version {version} \quad\textbullet\quad Information as of {DATE_OF_INFORMATION}\par\vspace{{0.8em}}
-  {{\small Text licensed {REPORT['licence']}\par}}
-\end{{titlepage}}
-""",
-    "preamble": rf"""
-% The first toctree's caption would otherwise become the contents' title.
-\addto\captionsenglish{{\renewcommand{{\contentsname}}{{Contents}}\renewcommand{{\bibname}}{{References}}}}
-% At the start of the document, so Sphinx's own title setting does not win.
-\AtBeginDocument{{\hypersetup{{
-  pdftitle={{{REPORT['title']}: {REPORT['subtitle']}}},
-  pdfauthor={{{author}}},
-  pdfsubject={{{REPORT['description']}}},
-  pdfkeywords={{{', '.join(REPORT['subjects'])}}},
-}}}}
-\hypersetup{{pdflang={{{language}}}}}
-""",
+    # The title page and the PDF's metadata (title, author, subject, language)
+    # follow the edition's language: report.edition writes them from report.toml.
 }
 
 # -- EPUB output ------------------------------------------------------------------
@@ -196,7 +187,9 @@ epub_css_files: list[str] = []
 # -- Translations (the Korean edition) --------------------------------------------
 # One catalog per document (locales/ko/LC_MESSAGES/chapters/01-….po), so a change
 # to one chapter touches one file; no source line numbers, so diffs stay small.
-locale_dirs = ["locales"]
+# The extension's own strings (title page, labels) and the theme's are in
+# _ext/report/locales, as sphinx.po: Sphinx's message domain, which they extend.
+locale_dirs = ["locales", "_ext/report/locales"]
 gettext_compact = False
 gettext_location = False
 

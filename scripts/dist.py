@@ -5,14 +5,19 @@
 is exactly what one version of the sources produces, and a failed build must
 never cost them the last good release. So this script:
 
-1. builds every format from scratch (no cached doctrees) with the project's own
-   `make epub latexpdf html` (the website last, so it carries the PDF and EPUB
-   of this build), the same commands and checks as everyday builds, into a
-   fresh temporary folder;
+1. builds every format of every edition from scratch (no cached doctrees) with
+   the project's own `make epub latexpdf html` (the website last, so it
+   carries the PDF and EPUB of this build), once for the original and once with
+   LANGUAGE=<lang> for each translation in report.toml (the Korean edition),
+   the same commands and checks as everyday builds, into a fresh temporary
+   folder; the websites' language switches link to the other edition's hosted
+   address (report_edition_links = "hosted"), since an unpacked release
+   website has no sibling edition beside it;
 2. names the files from report.toml: <slug>-<version>.pdf, <slug>-<version>.epub
    and <slug>-<version>-html.zip (the website, under one top folder of the same
    name, zipped reproducibly: sorted members, timestamps from SOURCE_DATE_EPOCH,
-   fixed permissions, via repro-zipfile);
+   fixed permissions, via repro-zipfile), and the same with the language for a
+   translation: <slug>-<version>-ko.pdf, -ko.epub, -ko-html.zip;
 3. writes SHA256SUMS in the format `sha256sum -c SHA256SUMS` checks;
 4. swaps the new folder into the place of dist/ in one rename, only after all of
    the above succeeded. A failed build leaves dist/ as it was, and keeps its
@@ -44,6 +49,9 @@ from pathlib import Path
 from repro_zipfile import ReproducibleZipFile
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+from report.edition import editions  # noqa: E402  (the editions report.toml lists)
 
 
 class ReleaseError(Exception):
@@ -78,16 +86,18 @@ def check_changelog(version: str) -> None:
                            "report.toml; describe the release there first")
 
 
-def build(builddir: Path, venv: Path) -> None:
-    """Build the EPUB, the PDF and then the website with the Makefile's own
-    targets: the website last, so that it links and ships the PDF and EPUB of
-    this same build (report.site looks for them in the build folder)."""
+def build(builddir: Path, venv: Path, language: str) -> None:
+    """Build the EPUB, the PDF and then the website of the edition in LANGUAGE
+    with the Makefile's own targets: the website last, so that it links and
+    ships the PDF and EPUB of this same build (report.site looks for them in
+    the build folder)."""
     # The outer make's MAKEFLAGS carry its command-line variables (BUILDDIR…),
     # which would override ours in the inner make: start it afresh.
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    options = f"{env.get('SPHINXOPTS', '')} -D report_edition_links=hosted".strip()
     proc = subprocess.run(
         ["make", "--no-print-directory", "-C", str(ROOT), "epub", "latexpdf", "html",
-         f"BUILDDIR={builddir}", f"VENV={venv}"],
+         f"BUILDDIR={builddir}", f"VENV={venv}", f"LANGUAGE={language}", f"SPHINXOPTS={options}"],
         env=env,
     )
     if proc.returncode != 0:
@@ -100,7 +110,7 @@ def latex_errors(builddir: Path) -> list[str]:
     """TeX's own error lines (`! …`) from a failed PDF build, with the log line:
     `make latexpdf` runs latexmk -silent, which only says "see the log"."""
     found = []
-    for log in sorted(builddir.glob(".stage/latex/*.log")):
+    for log in sorted([*builddir.glob(".stage/latex/*.log"), *builddir.glob("*/.stage/latex/*.log")]):
         for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if line.startswith("! "):
                 found.append(f"{log}:{number}: LaTeX error: {line[2:]}")
@@ -135,19 +145,27 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def stage(builddir: Path, staging: Path, slug: str, version: str, epoch: int) -> list[str]:
-    """Fill STAGING with the release files and SHA256SUMS; return the file names."""
-    base = f"{slug}-{version}"
-    sources = {
-        f"{base}.pdf": builddir / "latex" / f"{slug}.pdf",
-        f"{base}.epub": builddir / "epub" / f"{slug}.epub",
-    }
-    for name, source in sources.items():
-        if not source.is_file() or source.stat().st_size == 0:
-            raise ReleaseError(f"{source}: missing or empty after the build")
-        shutil.copyfile(source, staging / name)
-    zip_site(builddir / "html", staging / f"{base}-html.zip", f"{base}-html")
-    names = sorted([*sources, f"{base}-html.zip"])
+def stage(builddir: Path, staging: Path, slug: str, version: str, epoch: int,
+          languages: list[str]) -> list[str]:
+    """Fill STAGING with the release files of each edition (LANGUAGES, the
+    original first) and SHA256SUMS; return the file names."""
+    names = []
+    for number, language in enumerate(languages):
+        # The original edition is built into the build folder itself, a
+        # translation into <builddir>/<language>/ (the Makefile's layout).
+        out, base = (builddir, f"{slug}-{version}") if number == 0 else (
+            builddir / language, f"{slug}-{version}-{language}")
+        sources = {
+            f"{base}.pdf": out / "latex" / f"{slug}.pdf",
+            f"{base}.epub": out / "epub" / f"{slug}.epub",
+        }
+        for name, source in sources.items():
+            if not source.is_file() or source.stat().st_size == 0:
+                raise ReleaseError(f"{source}: missing or empty after the build")
+            shutil.copyfile(source, staging / name)
+        zip_site(out / "html", staging / f"{base}-html.zip", f"{base}-html")
+        names += [*sources, f"{base}-html.zip"]
+    names.sort()
     # Two spaces: the text-mode separator of sha256sum, so `sha256sum -c` reads it.
     sums = "".join(f"{sha256(staging / name)}  {name}\n" for name in names)
     (staging / "SHA256SUMS").write_text(sums, encoding="ascii")
@@ -208,7 +226,8 @@ def main(argv: list[str]) -> int:
         check_changelog(version)
         args.builddir.mkdir(parents=True, exist_ok=True)
         builddir = Path(tempfile.mkdtemp(prefix="release-", dir=args.builddir.resolve()))
-        build(builddir, args.venv)
+        for language in editions(report):
+            build(builddir, args.venv, language)
         # Staged beside dist/, on the same file system, so the swap is a rename.
         dist.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}-new-", dir=dist.parent))
@@ -216,7 +235,7 @@ def main(argv: list[str]) -> int:
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        stage(builddir, staging, slug, version, epoch)
+        stage(builddir, staging, slug, version, epoch, editions(report))
         publish(staging, dist)
         staging = None
     except (ReleaseError, OSError) as error:

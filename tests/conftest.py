@@ -48,10 +48,10 @@ def make(target: str, project: Path, builddir: Path, *extra: str) -> Result:
     return Result(proc.returncode, proc.stdout + proc.stderr)
 
 
-def build_or_fail(target: str, builddir: Path) -> None:
-    result = make(target, ROOT, builddir)
+def build_or_fail(target: str, builddir: Path, *extra: str) -> None:
+    result = make(target, ROOT, builddir, *extra)
     if result.returncode != 0:
-        pytest.fail(f"make {target} failed:\n{result.output[-5000:]}", pytrace=False)
+        pytest.fail(f"make {target} {' '.join(extra)} failed:\n{result.output[-5000:]}", pytrace=False)
 
 
 def copy_project(dest: Path) -> Path:
@@ -137,3 +137,48 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# -- The Korean edition (docs/korean-edition.md) ----------------------------------
+# Built with `make … LANGUAGE=ko` into the same build folder, so it lies where
+# the Makefile puts it (<builddir>/ko/…) beside the English one, and the two
+# websites' language switches reach each other.
+KO = "LANGUAGE=ko"
+
+
+@pytest.fixture(scope="session")
+def ko_epub_file(builddir: Path) -> Path:
+    build_or_fail("epub", builddir, KO)
+    return builddir / "ko" / "epub" / f"{SLUG}.epub"
+
+
+@pytest.fixture(scope="session")
+def ko_epub_dir(ko_epub_file: Path, tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("ko-epub-unpacked")
+    with zipfile.ZipFile(ko_epub_file) as archive:
+        archive.extractall(dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def ko_pdf_file(builddir: Path) -> Path:
+    _require("requires_tex", "xelatex", "latexmk")
+    build_or_fail("latexpdf", builddir, KO)
+    return builddir / "ko" / "latex" / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="session")
+def ko_pdf_text(ko_pdf_file: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(ko_pdf_file), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+@pytest.fixture(scope="session")
+def ko_html_dir(request, builddir: Path, ko_epub_file: Path) -> Path:
+    """The Korean website as `make book LANGUAGE=ko` publishes it: EPUB and PDF first."""
+    if shutil.which("xelatex") and shutil.which("latexmk"):
+        request.getfixturevalue("ko_pdf_file")
+    build_or_fail("html", builddir, KO)
+    return builddir / "ko" / "html"

@@ -12,6 +12,7 @@ drawn. The check ids (R030, R031) are described in docs/authoring.md.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from pathlib import Path
@@ -321,8 +322,8 @@ def test_pdf_has_an_index_chapter(pdf_file: Path) -> None:
 CHAPTER = "chapters/01-historical-ties.md"
 
 
-def csv_lines(project: Path) -> list[str]:
-    return (project / TIMELINE_CSV).read_text(encoding="utf-8").split("\n")
+def csv_rows(project: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO((project / TIMELINE_CSV).read_text(encoding="utf-8"))))
 
 
 @pytest.fixture(scope="module")
@@ -330,19 +331,21 @@ def defective(tmp_path_factory) -> tuple[Path, str, dict[str, int]]:
     """One copy of the project with every apparatus defect planted, built once
     (warnings never stop a --keep-going build, so each is reported)."""
     project = copy_project(tmp_path_factory.mktemp("apparatus") / "project")
-    lines = csv_lines(project)
-    # Single-line rows whose source is one plain key: safe to edit as text.
-    simple = [i for i, line in enumerate(lines) if i > 0 and re.search(r",[\w:.-]+$", line)]
+    rows = csv_rows(project)
+    source = rows[0].index("source")  # translation columns (label_ko …) may follow it
+    # Rows whose source is one plain key (each row is one line, so row i is line i + 1).
+    simple = [i for i, row in enumerate(rows) if i > 0 and re.fullmatch(r"[\w:.-]+", row[source])]
     at: dict[str, int] = {}
     no_source, unknown_source = simple[2], simple[3]
-    lines[no_source] = lines[no_source].rsplit(",", 1)[0] + ","
-    lines[unknown_source] = lines[unknown_source].rsplit(",", 1)[0] + ",no-such-source-1999"
+    rows[no_source][source] = ""
+    rows[unknown_source][source] = "no-such-source-1999"
     at["no source"], at["unknown source"] = no_source + 1, unknown_source + 1
-    while lines and not lines[-1].strip():
-        lines.pop()
-    lines.append("2025-13-01,A month that does not exist,Nothing happened.,mdt1953")
-    at["bad date"] = len(lines)
-    (project / TIMELINE_CSV).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = dict.fromkeys(rows[0], "") | {"date": "2025-13-01", "label": "A month that does not exist",
+                                        "event": "Nothing happened.", "source": "mdt1953"}
+    rows.append(list(bad.values()))
+    at["bad date"] = len(rows)
+    with (project / TIMELINE_CSV).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
     chapter = project / CHAPTER
     text = chapter.read_text(encoding="utf-8").rstrip("\n").split("\n")

@@ -33,7 +33,11 @@ from conftest import REPORT, ROOT, SLUG, VENV, copy_project
 
 VERSION = REPORT["version"]
 BASE = f"{SLUG}-{VERSION}"
-RELEASE_FILES = [f"{BASE}-html.zip", f"{BASE}.epub", f"{BASE}.pdf"]
+# Each edition: the original, then each translation named by its language
+# (the [ko] table of report.toml: the Korean edition, …-ko.pdf).
+RELEASE_FILES = [f"{BASE}{edition}{suffix}" for edition in
+                 ["", *(f"-{lang}" for lang, table in REPORT.items() if isinstance(table, dict))]
+                 for suffix in ("-html.zip", ".epub", ".pdf")]
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 RTD_CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
 
@@ -124,16 +128,20 @@ class ReadTheDocs:
     ORDER = ("html", "htmlzip", "pdf", "epub")
     BUILDER = {"html": "html", "htmlzip": "singlehtml", "pdf": "latex", "epub": "epub"}
 
-    def __init__(self, checkout: Path) -> None:
+    def __init__(self, checkout: Path, language: str = REPORT["language"],
+                 canonical: str = REPORT["base_url"]) -> None:
+        # language, canonical: a translation project (the Korean edition,
+        # tests/test_korean_edition.py) is built with its own.
         self.checkout = checkout
         self.output = checkout / "_readthedocs"
         self.cwd = (checkout / RTD_CONFIG["sphinx"]["configuration"]).parent
-        self.canonical = REPORT["base_url"]
+        self.language = language
+        self.canonical = canonical
         # Read the Docs sets no SOURCE_DATE_EPOCH; it does set these.
         self.env = clean_env(
             PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ['PATH']}",
             READTHEDOCS="True", READTHEDOCS_PROJECT=SLUG, READTHEDOCS_VERSION="latest",
-            READTHEDOCS_LANGUAGE=REPORT["language"], READTHEDOCS_OUTPUT=f"{self.output}/",
+            READTHEDOCS_LANGUAGE=language, READTHEDOCS_OUTPUT=f"{self.output}/",
             READTHEDOCS_CANONICAL_URL=self.canonical,
         )
         self.results: dict[str, subprocess.CompletedProcess] = {}
@@ -156,7 +164,7 @@ class ReadTheDocs:
             strict = ["-W", "--keep-going"]
         return self.run(
             str(VENV / "bin" / "python"), "-m", "sphinx", "-T", *strict,
-            "-b", self.BUILDER[fmt], "-d", "_build/doctrees", "-D", f"language={REPORT['language']}",
+            "-b", self.BUILDER[fmt], "-d", "_build/doctrees", "-D", f"language={self.language}",
             ".", str(self.output / fmt), cwd=self.cwd,
         )
 
@@ -294,14 +302,18 @@ def test_html_zip_is_normalised(release_a: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.requires_tex
 def test_website_ships_the_released_pdf_and_epub(release_a: Path) -> None:
-    """Downloads offered by the zipped website are the release's own files."""
-    with zipfile.ZipFile(release_a / f"{BASE}-html.zip") as site:
-        for member in site.infolist():
-            name = member.filename.rsplit("/", 1)[-1]
-            if name in RELEASE_FILES:
-                assert site.read(member) == (release_a / name).read_bytes(), (
-                    f"{member.filename} in the website differs from dist/{name}"
-                )
+    """Downloads offered by each zipped website are the release's own files."""
+    for website in (name for name in RELEASE_FILES if name.endswith("-html.zip")):
+        shipped = 0
+        with zipfile.ZipFile(release_a / website) as site:
+            for member in site.infolist():
+                name = member.filename.rsplit("/", 1)[-1]
+                if name in RELEASE_FILES:
+                    shipped += 1
+                    assert site.read(member) == (release_a / name).read_bytes(), (
+                        f"{member.filename} in the website differs from dist/{name}"
+                    )
+        assert shipped == 2, f"{website} ships {shipped} of its PDF and EPUB"
 
 
 @pytest.mark.slow

@@ -121,6 +121,10 @@ def _runs(text: str, face: Face, size: int) -> list[tuple[str, ImageFont.FreeTyp
     runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
     for char in text:
         font = face.font_for(char, size)
+        # Spaces and punctuation stay in the font of the word before them, so
+        # the comma in "역사, 현황" is the Hangul face's, not an italic Latin one.
+        if runs and not char.isalnum() and ord(char) in _cmap(runs[-1][1].path, runs[-1][1].index):
+            font = runs[-1][1]
         if runs and runs[-1][1] is font:
             runs[-1] = (runs[-1][0] + char, font)
         else:

@@ -80,6 +80,7 @@ COVER_PAGE = "cover.xhtml"
 TITLE_PAGE = "titlepage.xhtml"
 FONT_CSS = "report-fonts.css"
 FONT_DIR = "_static/fonts"
+FONT_CREDIT = "Korean text is set in Noto Serif CJK KR (SIL Open Font License 1.1)."
 #: Elements the stylesheet sets in bold: Hangul inside them needs the bold face.
 BOLD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th", "dt"}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
@@ -168,6 +169,10 @@ def mark_hangul(root: etree._Element) -> int:
             anchor_parent.insert(index, _korean_span(korean, after))
             index += 1
     return len(todo)
+
+
+def _is_english(lang: str | None) -> bool:
+    return bool(lang) and lang.lower().split("-")[0] == "en"
 
 
 def _is_korean(lang: str | None) -> bool:
@@ -354,7 +359,8 @@ class ReportEpubBuilder(Epub3Builder):
         title, subtitle, author = cover_text(self.config)
         esc = html.escape
         if self.report_cover:
-            alt = f"Cover: {title}" + (f": {subtitle}" if subtitle else "") + f", by {author}"
+            alt = _("Cover: %(title)s, by %(author)s") % {
+                "title": f"{title}: {subtitle}" if subtitle else title, "author": author}
             body = (
                 '  <body class="cover" epub:type="cover">\n'
                 '    <section class="cover" epub:type="cover">\n'
@@ -371,9 +377,11 @@ class ReportEpubBuilder(Epub3Builder):
         lines.append(f'      <p class="edition">{esc(_("Version"))} {esc(self.config.release)}</p>')
         lines.append(f'      <p class="rights">{esc(self.config.epub_copyright)}</p>')
         if credit_font:
-            # English whatever the edition's language, and marked so.
-            lines.append('      <p class="fonts" lang="en" xml:lang="en">Korean text is set in '
-                         "Noto Serif CJK KR (SIL Open Font License 1.1).</p>")
+            # In the edition's language where its catalog has the sentence,
+            # else in English, and marked as such.
+            credit = str(_(FONT_CREDIT))
+            lang = "en" if credit == FONT_CREDIT else self.config.epub_language
+            lines.append(f'      <p class="fonts" lang="{lang}" xml:lang="{lang}">{esc(credit)}</p>')
         body = (
             '  <body class="titlepage" epub:type="frontmatter">\n'
             '    <section class="titlepage" epub:type="titlepage">\n'
@@ -487,10 +495,15 @@ class ReportEpubBuilder(Epub3Builder):
         for feature in features:
             add("opf:meta", feature, property="schema:accessibilityFeature")
         add("opf:meta", "none", property="schema:accessibilityHazard")
-        add("opf:meta", self.accessibility_summary(images, bool(self.korean_font_files())),
-            property="schema:accessibilitySummary")
+        summary = add("opf:meta", self.accessibility_summary(images, bool(self.korean_font_files())),
+                      property="schema:accessibilitySummary")
         add("opf:meta", CONFORMS_TO, property="dcterms:conformsTo")
         add("opf:meta", config.epub_publisher, property="a11y:certifiedBy")
+        if not _is_english(config.epub_language):
+            # The summary and the subject headings (Library of Congress) are
+            # English in every edition; a translation says so.
+            for element in [summary, *metadata.findall("dc:subject", NS)]:
+                element.set(XML_LANG, "en")
 
         # The cover image is marked as such (EPUB 3) besides the EPUB 2 meta.
         hrefs = {item.get("href"): item for item in manifest.findall("opf:item", NS)}

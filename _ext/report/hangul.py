@@ -7,7 +7,8 @@ has Hangul. Authors just type Hangul; this post-transform wraps each run in a
 ``<span lang="ko">`` (plus ``xml:lang`` in XHTML) and the LaTeX writer into
 ``{\\hangulfont …}``. Keeping Hangul in its own font family (rather than kotex's
 document-wide switch) stops Latin quotes and parentheses from being set in the
-CJK font.
+CJK font. In the Korean edition (``language = "ko"``) nothing is marked: the
+whole document is Korean, and report.edition sets it with xetexko.
 """
 
 import re
@@ -30,6 +31,12 @@ class MarkHangul(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml", "epub", "latex")
 
     def run(self, **kwargs) -> None:
+        if self.config.language.split("-")[0] == "ko":
+            # The Korean edition is Korean throughout: <html lang="ko"> says so,
+            # and xetexko picks the Hangul font by script. Marking runs there
+            # would only add spans, and xetexko's own \hangulfont (a font
+            # assignment) would break on the LaTeX writer's {\hangulfont …}.
+            return
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
             if parent is None or isinstance(parent, hangul):

@@ -14,16 +14,23 @@ R001  a required chapter or section is missing
 R002  a required chapter or section is out of order
 R003  a required section sits outside its chapter, or at the wrong level
 R004  a required chapter or section was renamed (its label kept, title changed)
+
+A translated edition (``-D language=ko``) is held to the same list: each
+required title is looked up in the catalog of the document whose heading it is
+compared with (locales/ko/LC_MESSAGES/<docname>.po, the one Sphinx translated
+that document from), so "Defense Costs" is required as "방위비 분담" there.
 """
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from docutils import nodes
 from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +122,38 @@ def descendants(heading: Heading):
         yield from descendants(child)
 
 
+def title_translator(app):
+    """translate(docname, title): TITLE as the edition's catalog for DOCNAME has it.
+
+    The catalogs Sphinx compiled for this build, searched like its own Locale
+    transform does; an untranslated title stays as it is, as in the document.
+    """
+    config = app.config
+    catalogs: dict[str, gettext.NullTranslations] = {}
+
+    def catalog(docname: str) -> gettext.NullTranslations:
+        if docname not in catalogs:
+            found = gettext.NullTranslations()
+            domain = docname_to_domain(docname, config.gettext_compact)
+            for folder in config.locale_dirs if config.language else []:
+                try:
+                    translation = gettext.translation(
+                        domain, localedir=Path(app.srcdir) / folder, languages=[config.language])
+                except OSError:
+                    continue
+                if isinstance(found, gettext.GNUTranslations):
+                    found.add_fallback(translation)
+                else:
+                    found = translation
+            catalogs[docname] = found
+        return catalogs[docname]
+
+    return lambda docname, title: catalog(docname).gettext(title)
+
+
 def check_structure(app, env) -> None:
     required = load_required(Path(app.confdir) / app.config.report_required_sections)
+    translate = title_translator(app)
     chapters = book_chapters(env)
     root = app.config.root_doc
     toctree_line = getattr(env, "report_toctree_lines", {}).get(root, 1)
@@ -128,10 +165,16 @@ def check_structure(app, env) -> None:
 
     titles = [s["title"] for c in required for s in [c, *c.get("sections", [])]]
 
+    def expected(heading: Heading, wanted: dict) -> str:
+        """The title wanted of HEADING, and the original it translates."""
+        title = translate(heading.docname, wanted["title"])
+        return repr(title) if title == wanted["title"] else f"{title!r} ({wanted['title']!r} translated)"
+
     def find(candidates, wanted: dict, claimed: set[int], by_title: bool = True):
         """A heading by title first, else by label; returns (heading, renamed)."""
         for heading in candidates:
-            if by_title and id(heading) not in claimed and heading.title == wanted["title"]:
+            if (by_title and id(heading) not in claimed
+                    and heading.title == translate(heading.docname, wanted["title"])):
                 return heading, False
         for heading in candidates:
             if id(heading) not in claimed and wanted["label"] in heading.ids:
@@ -148,8 +191,8 @@ def check_structure(app, env) -> None:
             continue
         claimed.add(id(chapter))
         if renamed:
-            warn("R004", f"required chapter renamed: expected title {want['title']!r}, "
-                 f"found {chapter.title!r}", chapter.docname, chapter.line)
+            warn("R004", f"required chapter renamed: expected title "
+                 f"{expected(chapter, want)}, found {chapter.title!r}", chapter.docname, chapter.line)
         position = chapters.index(chapter)
         if position < last_chapter:
             warn("R002", f"required chapter out of order: {want['title']!r} must come "
@@ -181,7 +224,7 @@ def check_structure(app, env) -> None:
             claimed.add(id(section))
             if renamed:
                 warn("R004", f"required section renamed: expected title "
-                     f"{section_want['title']!r}, found {section.title!r}",
+                     f"{expected(section, section_want)}, found {section.title!r}",
                      section.docname, section.line)
             position = chapter.children.index(section)
             if position < last_section:

@@ -55,6 +55,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import cover
+from .edition import edition_suffix
 from .hangul import HANGUL_RUN as HANGUL
 
 logger = logging.getLogger(__name__)
@@ -97,8 +98,10 @@ def find_downloads(app: Sphinx, config: Config) -> None:
         if not source.is_file():
             continue
         # The version goes into the file name, so a reader who keeps two
-        # editions can tell them apart.
-        name = f"{source.stem}-{config.version}{source.suffix}" if config.version else source.name
+        # editions can tell them apart; a translation adds its language
+        # (…-0.1.0-ko.pdf), as in the release (scripts/dist.py).
+        stem = f"{source.stem}-{config.version}" if config.version else source.stem
+        name = f"{stem}{edition_suffix(config)}{source.suffix}"
         found.append((kind, label, str(source), f"{DOWNLOADS}/{name}", source.stat().st_size))
     config.report_downloads = found
 
@@ -340,6 +343,8 @@ def setup(app: Sphinx):
     app.add_config_value("report_downloads", [], "html", types=frozenset({list}))
     # The card shows the cover and its subtitle (report_subtitle).
     app.setup_extension("report.cover")
+    # report.edition names the edition (…-ko) before the downloads are named.
+    app.setup_extension("report.edition")
     app.connect("config-inited", find_downloads)
     app.connect("builder-inited", log_downloads)
     app.connect("html-page-context", add_sharing_meta, priority=400)

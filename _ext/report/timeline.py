@@ -3,7 +3,11 @@
 The report's history is kept as data (``data/timeline.csv``, set by
 ``report_timeline_data`` in conf.py; columns ``date,label,event,source``) so the
 figure and the table can never disagree, and so each event carries the
-bibliography key of its source. Two directives turn the file into the book:
+bibliography key of its source. A translated edition takes each row's label and
+sentence from the columns named for its language (``label_ko,event_ko`` after
+the four above), with dates in its own form ("1950년 6월 25일"), so the Korean
+figure and table are drawn from the same rows and the same sources. Two
+directives turn the file into the book:
 
 ``timeline-figure``  a numbered figure drawn with matplotlib; the caption is the
                      directive's content, ``:name:`` its label, ``:alt:`` its
@@ -19,9 +23,10 @@ It is written as ``timeline.svg`` (HTML, EPUB) and ``timeline.pdf`` (LaTeX, a
 vector image) and referenced as ``timeline.*``, so Sphinx's image candidates
 give each builder its format. The bytes are deterministic (fixed SVG hash salt,
 no dates in the metadata, glyphs drawn as paths from the DejaVu Sans file that
-ships with the pinned matplotlib, not whatever the system has), and the files
-are rewritten only when their content changes, so an unchanged data file never
-makes Sphinx re-read the timeline page.
+ships with the pinned matplotlib, not whatever the system has; the Korean
+figure needs Hangul and uses Noto Sans CJK KR from fonts-noto-cjk, the font the
+cover uses), and the files are rewritten only when their content changes, so
+an unchanged data file never makes Sphinx re-read the timeline page.
 
 Every build checks the data file, with its path and line in each message:
 
@@ -29,29 +34,35 @@ R030  a row is malformed: wrong header, an empty field (the source included),
       a date that is not YYYY, YYYY-MM or YYYY-MM-DD, rows out of date order,
       or a label with a character the figure's font cannot draw
 R031  a row's source is not a key in the bibliography (references.bib)
+R032  a row has no label or sentence in the language being built (label_ko,
+      event_ko): the translated edition would show it in English
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docutils import nodes
 from lxml import etree
 from docutils.parsers.rst import directives, roles
 from sphinx.directives.patches import Figure
+from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
 HEADER = ["date", "label", "event", "source"]
+# After HEADER: a translation's columns, label_<language> and event_<language>.
+TRANSLATION_COLUMN = re.compile(r"(label|event)_([a-z]{2,3})")
 DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 OUTPUT_FOLDER = "report-timeline"
 BASENAME = "timeline"
@@ -66,6 +77,13 @@ class Event:
     label: str  # a few words, drawn in the figure
     event: str  # one sentence, shown in the table
     sources: tuple[str, ...]  # bibliography keys
+    # {language: (label, event)} from the translation columns
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> Event:
+        """The event as the edition in LANGUAGE tells it (untranslated parts stay)."""
+        label, event = self.translations.get(language, ("", ""))
+        return dataclasses.replace(self, label=label or self.label, event=event or self.event)
 
     @property
     def parts(self) -> tuple[int, int | None, int | None]:
@@ -81,14 +99,18 @@ class Event:
         start = dt.date(year, month, day or 15)
         return year + (start - dt.date(year, 1, 1)).days / 365.25
 
-    def long_date(self) -> str:
+    def long_date(self, language: str = "en") -> str:
         year, month, day = self.parts
+        if language == "ko":  # 1950년 6월 25일
+            return " ".join(f"{n}{unit}" for n, unit in zip((year, month, day), "년월일") if n)
         if month is None:
             return str(year)
         return f"{day} {MONTHS[month - 1]} {year}" if day else f"{MONTHS[month - 1]} {year}"
 
-    def short_date(self) -> str:
+    def short_date(self, language: str = "en") -> str:
         year, month, day = self.parts
+        if language == "ko":  # 1950. 6. 25.
+            return str(year) if month is None else " ".join(f"{n}." for n in (year, month, day) if n)
         if month is None:
             return str(year)
         return f"{day} {MONTHS[month - 1][:3]} {year}" if day else f"{MONTHS[month - 1][:3]} {year}"
@@ -107,8 +129,10 @@ def parse(text: str) -> tuple[list[Event], list[Problem]]:
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
-    if header != HEADER:
-        problems.append(Problem("R030", 1, f"the header must be {','.join(HEADER)!r}, "
+    if not header or header[:len(HEADER)] != HEADER or not all(
+            TRANSLATION_COLUMN.fullmatch(name) for name in header[len(HEADER):]):
+        problems.append(Problem("R030", 1, f"the header must be {','.join(HEADER)!r}, then "
+                                           "translation columns label_<lang>,event_<lang>, "
                                            f"not {','.join(header or [])!r}"))
         return events, problems
     start = reader.line_num + 1
@@ -117,12 +141,17 @@ def parse(text: str) -> tuple[list[Event], list[Problem]]:
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue  # a blank line
-        if len(row) != len(HEADER):
-            problems.append(Problem("R030", line, f"expected {len(HEADER)} fields "
-                                    f"({','.join(HEADER)}), found {len(row)}; quote "
+        if len(row) != len(header):
+            problems.append(Problem("R030", line, f"expected {len(header)} fields "
+                                    f"({','.join(header)}), found {len(row)}; quote "
                                     "fields that contain commas"))
             continue
-        cells = dict(zip(HEADER, (cell.strip() for cell in row)))
+        cells = dict(zip(header, (cell.strip() for cell in row)))
+        translations: dict[str, tuple[str, str]] = {}
+        for name in header[len(HEADER):]:
+            kind, language = TRANSLATION_COLUMN.fullmatch(name).groups()
+            label, event = translations.get(language, ("", ""))
+            translations[language] = (cells[name], event) if kind == "label" else (label, cells[name])
         empty = [name for name in HEADER if not cells[name]]
         if empty:
             problems.append(Problem("R030", line, f"empty {', '.join(empty)}: every event "
@@ -141,13 +170,27 @@ def parse(text: str) -> tuple[list[Event], list[Problem]]:
         if not cells["label"]:
             continue
         event = Event(line, cells["date"], cells["label"], cells["event"],
-                      tuple(k.strip() for k in cells["source"].split(",") if k.strip()))
+                      tuple(k.strip() for k in cells["source"].split(",") if k.strip()),
+                      translations)
         if last is not None and event.parts < last.parts:
             problems.append(Problem("R030", line, f"{event.date} comes before {last.date} "
                                     f"(line {last.line}); keep the rows in date order"))
         last = event
         events.append(event)
     return events, problems
+
+
+def check_translations(events: list[Event], language: str) -> list[Problem]:
+    """R032: every row has a label and a sentence in LANGUAGE."""
+    problems = []
+    for event in events:
+        label, sentence = event.translations.get(language, ("", ""))
+        missing = [f"{kind}_{language}" for kind, text in (("label", label), ("event", sentence)) if not text]
+        if missing:
+            problems.append(Problem("R032", event.line, f"no {' or '.join(missing)} for "
+                                    f"{event.label!r}: the {language!r} edition would show it "
+                                    "untranslated; add the column(s) and fill them"))
+    return problems
 
 
 def check_sources(events: list[Event], keys: set[str]) -> list[Problem]:
@@ -169,25 +212,39 @@ def font_path(style: str = "") -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
 
 
-def check_glyphs(events: list[Event]) -> list[Problem]:
+def figure_fonts(language: str) -> tuple:
+    """(regular, bold) font files for the figure: DejaVu Sans, or for Korean
+    Noto Sans CJK KR (a face inside a font collection, as matplotlib's FontPath)."""
+    if language != "ko":
+        return str(font_path()), str(font_path("-Bold"))
+    from matplotlib.font_manager import FontPath
+
+    from report.cover import find_font
+
+    return tuple(FontPath(*find_font("Noto Sans CJK KR", style)) for style in ("Regular", "Bold"))
+
+
+def check_glyphs(events: list[Event], language: str = "en") -> list[Problem]:
     from matplotlib.ft2font import FT2Font
 
-    charmap = FT2Font(str(font_path())).get_charmap()
+    regular = figure_fonts(language)[0]
+    charmap = FT2Font(getattr(regular, "path", regular), face_index=getattr(regular, "face_index", 0)).get_charmap()
     problems = []
     for event in events:
-        missing = sorted({ch for ch in event.label + event.short_date()
+        missing = sorted({ch for ch in event.label + event.short_date(language)
                           if not ch.isspace() and ord(ch) not in charmap})
         if missing:
             problems.append(Problem("R030", event.line, f"the figure's font cannot draw "
                                     f"{''.join(missing)!r} in the label {event.label!r}; "
-                                    "write the label in Latin script"))
+                                    + ("write the label in Latin script" if language != "ko"
+                                       else "write the label in Hangul and Latin script")))
     return problems
 
 
 INK, ACCENT, MUTED, RULE = "#1a1a1a", "#1f4e79", "#595959", "#c8c8c8"
 
 
-def draw(events: list[Event]) -> dict[str, bytes]:
+def draw(events: list[Event], language: str = "en") -> dict[str, bytes]:
     """The figure as {suffix: bytes}: events in rows, each joined by a leader
     line to its true place on a vertical time axis, so crowded years stay legible."""
     import matplotlib
@@ -196,8 +253,9 @@ def draw(events: list[Event]) -> dict[str, bytes]:
     from matplotlib.figure import Figure as MplFigure
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(fname=str(font_path()), size=8)
-    bold = FontProperties(fname=str(font_path("-Bold")), size=8)
+    regular, heavy = figure_fonts(language)
+    font = FontProperties(fname=regular, size=8)
+    bold = FontProperties(fname=heavy, size=8)
     n = len(events)
     row = 0.21  # inches per event
     top, bottom = 0.2, 0.2
@@ -212,7 +270,10 @@ def draw(events: list[Event]) -> dict[str, bytes]:
     with matplotlib.rc_context({
         "svg.hashsalt": "us-south-korea-relations-timeline",
         "svg.fonttype": "path",
-        "pdf.fonttype": 42,
+        # Type 42 embeds the font; Noto CJK is CFF in a collection, which
+        # matplotlib cannot embed that way (matplotlib/matplotlib#20870), so
+        # the Korean figure's PDF carries its glyphs as Type 3 outlines.
+        "pdf.fonttype": 3 if language == "ko" else 42,
         "pdf.compression": 9,
         "path.simplify": False,
     }):
@@ -234,7 +295,7 @@ def draw(events: list[Event]) -> dict[str, bytes]:
             ax.plot([axis_x, elbow_x, date_x - 0.06], [y_time, y_time, y_row],
                     color=RULE, lw=0.6)
             ax.plot([axis_x], [y_time], marker="o", ms=3.2, color=ACCENT, mew=0)
-            ax.text(date_x, y_row, event.short_date(), ha="left", va="center",
+            ax.text(date_x, y_row, event.short_date(language), ha="left", va="center",
                     color=ACCENT, fontproperties=bold)
             ax.text(label_x, y_row, event.label, ha="left", va="center",
                     color=INK, fontproperties=font)
@@ -282,6 +343,12 @@ def data_path(app_or_env) -> Path:
     return Path(app_or_env.srcdir) / app_or_env.config.report_timeline_data
 
 
+def edition_language(config) -> str:
+    """The language of a translated edition ("ko"), or "" for the original."""
+    original = getattr(config, "report_original_language", "en")  # set by report.edition
+    return "" if (config.language or original) == original else config.language
+
+
 def known_keys(env) -> set[str]:
     """The bibliography keys as sphinxcontrib-bibtex parsed them from bibtex_bibfiles."""
     return {key.lower() for key in env.get_domain("cite").bibdata.data.entries.keys()}
@@ -296,7 +363,11 @@ def prepare(app) -> None:
         return
     events, problems = parse(path.read_text(encoding="utf-8"))
     problems += check_sources(events, known_keys(app.env))
-    glyphs = check_glyphs(events)
+    language = edition_language(app.config)
+    if language:
+        problems += check_translations(events, language)
+        events = [event.in_language(language) for event in events]
+    glyphs = check_glyphs(events, language or "en")
     problems += glyphs
     # A label the font cannot draw is reported, not drawn as empty boxes.
     events = [e for e in events if e.line not in {p.line for p in glyphs}]
@@ -311,13 +382,14 @@ def prepare(app) -> None:
     # module nor matplotlib changed since the files were written.
     import matplotlib
 
-    stamp = hashlib.sha256(repr((events, matplotlib.__version__)).encode()
+    fonts = [(str(f), os.stat(getattr(f, "path", f)).st_mtime_ns) for f in figure_fonts(language or "en")]
+    stamp = hashlib.sha256(repr((events, language, fonts, matplotlib.__version__)).encode()
                            + Path(__file__).read_bytes()).hexdigest()
     stamp_file = folder / f"{BASENAME}.stamp"
     targets = [folder / f"{BASENAME}.{suffix}" for suffix in ("svg", "pdf")]
     if stamp_file.exists() and stamp_file.read_text() == stamp and all(t.exists() for t in targets):
         return
-    for suffix, content in draw(events).items():
+    for suffix, content in draw(events, language or "en").items():
         write_if_changed(folder / f"{BASENAME}.{suffix}", content)
     stamp_file.write_text(stamp)
 
@@ -372,7 +444,8 @@ class TimelineTable(TimelineMixin, SphinxDirective):
     option_spec = {"name": directives.unchanged, "class": directives.class_option}
 
     def run(self):
-        events = self.events()
+        language = edition_language(self.env.config)
+        events = [event.in_language(language) for event in self.events()] if language else self.events()
         keys = known_keys(self.env)
         title_nodes, messages = self.state.inline_text(self.arguments[0], self.lineno)
         table = nodes.table(classes=["timeline-table", "longtable", "colwidths-given",
@@ -380,11 +453,12 @@ class TimelineTable(TimelineMixin, SphinxDirective):
         table += nodes.title(self.arguments[0], "", *title_nodes)
         group = nodes.tgroup(cols=3)
         table += group
-        for width in (18, 55, 27):
+        # A Korean date ("1950년 10월 25일") is set unbroken, in a wider column.
+        for width in ((23, 52, 25) if language == "ko" else (18, 55, 27)):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         group += head
-        head += self.row([nodes.paragraph("", text) for text in ("Date", "Event", "Source")])
+        head += self.row([nodes.paragraph("", str(text)) for text in (_("Date"), _("Event"), _("Source"))])
         body = nodes.tbody()
         group += body
         for event in events:
@@ -395,7 +469,11 @@ class TimelineTable(TimelineMixin, SphinxDirective):
             known = [k for k in event.sources if k.lower() in keys]
             if known:  # unknown keys are reported as R031 against the data file
                 cite += self.cite(",".join(known))
-            body += self.row([nodes.paragraph("", event.long_date()), event_cell, cite])
+            date = event.long_date(language or "en")
+            if language == "ko":
+                # xetexko would break between "25" and "일" in a narrow column.
+                date = date.replace(" ", "\u00a0")
+            body += self.row([nodes.paragraph("", date), event_cell, cite])
         self.set_source_info(table)
         self.add_name(table)
         return [table, *messages]

@@ -1,0 +1,255 @@
+"""Give each edition the identity and typography of its language.
+
+The Korean edition (docs/korean-edition.md) is built from the same sources as
+the English one with ``-D language=ko``: that is how Read the Docs builds a
+translation project, and what ``make … LANGUAGE=ko`` passes. conf.py runs
+before that override is applied, so it can only describe the original
+(English) edition. This module runs at ``config-inited``, once
+``config.language`` is final, and makes every setting that depends on the
+language follow it:
+
+- identity: a translation takes title, subtitle, author, publisher,
+  description, identifier and hosted address from its table in report.toml
+  (``[ko]``), and everything conf.py derives from them follows (HTML title,
+  EPUB metadata, the cover's text that report.cover draws, the sharing card's
+  alt text, the 404 page's prefix, the ``{{ title }}`` substitutions, dates in
+  the language's format);
+- the PDF's title page and metadata (title, author, subject, keywords,
+  language), for every edition, written here from the same values, so the
+  two editions share one template;
+- the PDF's typography for Korean: xetexko (kotex) sets Hangul in Noto Serif
+  CJK KR (Noto Sans CJK KR for sans) and everything else in TeX Gyre Pagella,
+  breaks lines the Korean way, and takes Korean names for the contents and
+  the references. docutils' LaTeX writer knows no Babel name for Korean, so
+  Sphinx would warn and fall back to English; the name is supplied here and
+  polyglossia is left out (its Korean module would fight xetexko over the
+  same character classes).
+
+The strings this module and the rest of the extension print (title-page
+phrases, date format, labels) are translated like Sphinx's own messages, from
+``_ext/report/locales/<lang>/LC_MESSAGES/sphinx.po`` (``locale_dirs`` in
+conf.py).
+
+R040  the language has no table in report.toml: the edition would carry the
+      original's title and identifier
+R041  Sphinx's latexmkrc no longer names makeindex as this module expects, so
+      the Korean index could not be given to komkindex
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import _
+from sphinx.util import logging
+from sphinx.util.i18n import format_date
+
+logger = logging.getLogger(__name__)
+
+#: The fields a translation's table in report.toml may give.
+IDENTITY = ("title", "subtitle", "author", "publisher", "description", "identifier", "base_url")
+
+
+def load_report(confdir: str | os.PathLike) -> dict:
+    return tomllib.loads((Path(confdir) / "report.toml").read_text(encoding="utf-8"))
+
+
+def editions(report: dict) -> list[str]:
+    """The original language first, then each translation (a table named by its language)."""
+    return [report["language"], *sorted(k for k, v in report.items() if isinstance(v, dict))]
+
+
+def edition_of(report: dict, language: str) -> dict:
+    """report.toml as the edition in LANGUAGE sees it."""
+    if language == report["language"]:
+        return report
+    return {**report, **{k: v for k, v in report.get(language, {}).items() if k in IDENTITY}}
+
+
+def is_translation(config: Config) -> bool:
+    return config.language != config.report_original_language
+
+
+def edition_suffix(config: Config) -> str:
+    """'' for the original, '-ko' for the Korean edition: file names of downloads and releases."""
+    return f"-{config.language}" if is_translation(config) else ""
+
+
+def long_date(config: Config, day: date) -> str:
+    """A date as the edition writes it ("25 November 2026", "2026년 11월 25일")."""
+    return format_date(str(_("%d %B %Y")), date=day, language=config.language)
+
+
+# -- Identity ---------------------------------------------------------------------
+
+def apply_identity(config: Config, report: dict) -> None:
+    """A translation's title, author … and everything conf.py derives from them."""
+    edition = edition_of(report, config.language)
+    title, subtitle, author = edition["title"], edition["subtitle"], edition["author"]
+    config.project = config.html_title = config.epub_title = title
+    config.author = config.epub_author = config.epub_contributor = author
+    config.epub_publisher = edition["publisher"]
+    config.epub_description = edition["description"]
+    config.epub_identifier = edition["identifier"]
+    config.report_subtitle = subtitle
+    config.copyright = config.epub_copyright = (
+        f"{report['date_of_information'][:4]}, {author}. {_('Text licensed %s') % report['licence']}")
+    # Read the Docs gives each translation its own canonical URL (/ko/latest/),
+    # which conf.py already took from the environment.
+    if not os.environ.get("READTHEDOCS_CANONICAL_URL"):
+        config.html_baseurl = edition["base_url"]
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_image_alt = f"{title}: {subtitle}"
+    config.notfound_urls_prefix = urlparse(config.html_baseurl).path
+    config.today_fmt = config.html_last_updated_fmt = str(_(config.today_fmt))
+    config.myst_substitutions = {
+        **config.myst_substitutions, "title": title, "subtitle": subtitle, "author": author,
+        "date_of_information": long_date(config, date.fromisoformat(report["date_of_information"])),
+    }
+    config.latex_documents = [(start, target, title, author, *rest)
+                              for start, target, _title, _author, *rest in config.latex_documents]
+    config.latex_elements = {**config.latex_elements, "releasename": str(_("Version"))}
+
+
+# -- PDF --------------------------------------------------------------------------
+
+#: Korean typography (xetexko, from kotex): Hangul in Noto CJK KR, everything
+#: else in the Latin fonts, Korean line breaking; [hangul] gives Korean names
+#: (차례, 그림, 표) and the leading Korean text needs. Every Latin mark stays in
+#: the Latin font (the font regime "latin"; xetexko's default would follow the
+#: letter before it, so "Service," got the CJK comma), CJK brackets such as
+#: 「」 in the Hangul one. xetexko counts the curly quotes as CJK: in the
+#: Hangul font they are full-width and put a space into "it’s", so they are
+#: given XeTeX's ordinary character class and set like Latin letters.
+KOREAN_FONTS = r"""
+\usepackage[hangul]{kotex}
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+\setmainhangulfont{Noto Serif CJK KR}
+\setsanshangulfont{Noto Sans CJK KR}
+\setmonohangulfont{Noto Sans Mono CJK KR}
+\xetexkofontregime{latin}[cjksymbols=hangul]
+\AtBeginDocument{\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0 }
+"""
+
+#: Chapter heads read "제1장", as Korean books number chapters (fncychap's
+#: Bjarne style, Sphinx's default, would print "CHAPTER 1"). The index is
+#: sorted by komkindex (kotex's makeindex for Hangul), which heads each group
+#: of Hangul entries with \hindexhead{n}, n counting the initial consonants as
+#: kotex.ist does; Sphinx's group heading takes one token, so it is given the
+#: whole \hindexhead{n}.
+KOREAN_PREAMBLE = r"""
+\renewcommand{\DOCH}{\mghrulefill{\RW}\par\nobreak
+  \CNoV 제\thechapter 장\par\nobreak
+  \vskip -1\baselineskip\vskip 5pt\mghrulefill{\RW}\par\nobreak
+  \vskip 20pt}
+\def\hindexhead#1{\ifcase#1ㄱ\or ㄴ\or ㄷ\or ㄹ\or ㅁ\or ㅂ\or ㅅ\or ㅿ\or ㅇ\or ㆁ\or ㅈ\or
+  ㅊ\or ㅋ\or ㅌ\or ㅍ\or ㅎ\or ㆆ\or ㅏ\or ㅑ\or ㅓ\or ㅕ\or ㅗ\or ㅛ\or ㅜ\or ㅠ\or
+  ㅡ\or ㅣ\or ㆍ\else 종성\fi}
+\let\reportlettergroup\sphinxstyleindexlettergroup
+\renewcommand\sphinxstyleindexlettergroup[1]{%
+  \ifx\hindexhead#1\expandafter\reporthangulgroup\else\reportlettergroup{#1}\fi}
+\newcommand\reporthangulgroup[1]{\reportlettergroup{\hindexhead{#1}}}
+"""
+#: makeindex sorts bytes and heads groups with a UTF-8 fragment (an invalid
+#: character in the PDF); komkindex sorts Hangul by its letters, before Latin (-k).
+MAKEINDEX = "makeindex -s python.ist"
+KOMKINDEX = "komkindex -k -s python.ist"
+
+
+def captions(config: Config) -> str:
+    """Names of the contents and the references chapter in the edition's language."""
+    names = (rf"\renewcommand{{\contentsname}}{{{_('Contents')}}}"
+             rf"\renewcommand{{\bibname}}{{{_('References')}}}")
+    if config.language.startswith("ko"):
+        # No babel or polyglossia in the Korean edition: plain definitions hold.
+        return names
+    return rf"\addto\captionsenglish{{{names}}}"
+
+
+def apply_latex(config: Config, report: dict) -> None:
+    title, subtitle, author = config.project, config.report_subtitle, config.author
+    information_date = config.myst_substitutions["date_of_information"]
+    edition = edition_of(report, config.language)
+    elements = dict(config.latex_elements)
+    elements["maketitle"] = rf"""
+\begin{{titlepage}}\centering\sffamily
+  \vspace*{{0.22\textheight}}
+  {{\bfseries\Huge {title}\par}}\vspace{{1.2em}}
+  {{\Large {subtitle}\par}}\vspace{{0.6em}}
+  {{\large {_('A policy report')}\par}}\vfill
+  {{\large {author}\par}}\vspace{{1.5em}}
+  {_('Version')} {config.version} \quad\textbullet\quad {_('Information as of %s') % information_date}\par\vspace{{0.8em}}
+  {{\small {_('Text licensed %s') % report['licence']}\par}}
+\end{{titlepage}}
+"""
+    elements["preamble"] = rf"""
+% The first toctree's caption would otherwise become the contents' title.
+{captions(config)}
+% At the start of the document, so Sphinx's own title setting does not win.
+\AtBeginDocument{{\hypersetup{{
+  pdftitle={{{title}: {subtitle}}},
+  pdfauthor={{{author}}},
+  pdfsubject={{{edition['description']}}},
+  pdfkeywords={{{', '.join(report['subjects'])}}},
+}}}}
+\hypersetup{{pdflang={{{config.language}}}}}
+"""
+    if config.language.startswith("ko"):
+        from docutils.writers.latex2e import Babel
+
+        # docutils' table of Babel names has no Korean; without it Sphinx warns
+        # "no Babel option known for language 'ko'" and the -W build fails.
+        Babel.language_codes.setdefault("ko", "korean")
+        elements["polyglossia"] = ""
+        elements["fontpkg"] = KOREAN_FONTS
+        elements["preamble"] += KOREAN_PREAMBLE
+    config.latex_elements = elements
+
+
+def use_komkindex(app: Sphinx, exception: Exception | None) -> None:
+    """Make latexmk index the Korean edition with komkindex (latexmkrc, which
+    Read the Docs' latexmk reads as well as `make latexpdf`)."""
+    if exception is not None or app.builder.name != "latex" or not app.config.language.startswith("ko"):
+        return
+    rc = Path(app.outdir) / "latexmkrc"
+    text = rc.read_text(encoding="utf-8")
+    if MAKEINDEX not in text:
+        logger.warning(f"R041 {rc}: no {MAKEINDEX!r} to replace with komkindex; the Korean "
+                       "index would be sorted by bytes (has Sphinx's latexmkrc changed?)",
+                       location=str(rc), type="report", subtype="R041")
+        return
+    rc.write_text(text.replace(MAKEINDEX, KOMKINDEX), encoding="utf-8")
+
+
+# -- Hook -------------------------------------------------------------------------
+
+def apply_edition(app: Sphinx, config: Config) -> None:
+    report = load_report(app.confdir)
+    config.report_original_language = report["language"]
+    if is_translation(config):
+        if config.language not in report:
+            logger.warning(
+                f"R040 report.toml has no [{config.language}] table: the {config.language!r} "
+                "edition would carry the original's title and identifier; add the table "
+                "(docs/korean-edition.md)",
+                location=str(Path(app.confdir) / "report.toml"), type="report", subtype="R040",
+            )
+        apply_identity(config, report)
+    apply_latex(config, report)
+
+
+def setup(app: Sphinx):
+    # Set from report.toml at config-inited; "env" so that a change rebuilds.
+    app.add_config_value("report_original_language", "en", "env", types=frozenset({str}))
+    # Before report.site (which names the downloads) and Sphinx's own handlers.
+    app.connect("config-inited", apply_edition, priority=300)
+    app.connect("build-finished", use_komkindex)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,128 @@
+"""Let the Korean edition's search find Korean words.
+
+Sphinx has no search language for Korean: with ``language = "ko"`` it falls
+back to English, which indexes each space-separated word whole. Korean glues
+particles and endings to its words (주한미군은, 주한미군의, 주한미군이), so a
+reader typing 주한미군 or 방위비 would find only the pages where the word
+stands bare. This search language, registered for ``ko``:
+
+- indexes each run of Hangul together with its leading parts of two or more
+  syllables (주한미군은 → 주한, 주한미, 주한미군, 주한미군은), so a noun is found
+  whatever follows it, and runs of Latin letters apart from the Hangul glued to
+  them (FTA를 → fta), English-stemmed as in the English edition;
+- in the browser, strips one trailing particle from a query word (주한미군은 →
+  주한미군, FTA를 → fta) before looking it up; a stem cut too short is
+  still a leading part of the indexed word, so it is found all the same;
+- leaves single-syllable particles out of the index and the query (stop
+  words), as English leaves out "the".
+
+Sphinx's Korean messages for the browser translate "Search finished, found
+%s pages …" as an empty string, so a Korean search ends in silence; the
+website's translations.js gets the sentence here.
+
+tests/test_korean_edition.py types Korean words into the built site's search
+page in Chromium and checks the hits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import snowballstemmer
+from sphinx import package_dir
+from sphinx.search import SearchLanguage
+from sphinx.search._stopwords.en import ENGLISH_STOPWORDS
+
+#: Sphinx's own stemmers for the browser (the English one, for Latin words).
+STEMMERS_JS = package_dir / "search" / "minified-js"
+HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+SCRIPT_RUN = re.compile(f"[{HANGUL}]+|[^\\W{HANGUL}]+")
+HANGUL_RUN = re.compile(f"[{HANGUL}]+")
+#: Particles that stand as a syllable of their own once split off Latin text
+#: (FTA를) and mean nothing searched for alone.
+PARTICLES = frozenset("은 는 이 가 을 를 의 에 와 과 도 로 및 등".split())
+#: Particles and endings a query word may carry, longest first.
+QUERY_ENDINGS = ("에서는 에게서 으로서 으로써 으로는 에서도 에서의 에게는 까지는 부터는 이라는 "
+                 "이라고 에서 에게 으로 까지 부터 처럼 보다 라는 라고 과의 와의 에는 에도 로서 "
+                 "로써 로는 만큼 이나 이며 이고 이다 은 는 이 가 을 를 의 에 로 와 과 도 만").split()
+
+JS_STEMMER = """
+%(base)s
+%(english)s
+var Stemmer = function () {
+  const english = new EnglishStemmer();
+  const hangul = /[%(hangul)s]/;
+  const latinThenHangul = /^([^%(hangul)s]+)([%(hangul)s]+)$/;
+  const ending = /(%(endings)s)$/;
+  this.stemWord = function (word) {
+    if (!hangul.test(word)) return english.stemWord(word);
+    const mixed = word.match(latinThenHangul);
+    if (mixed && mixed[2].replace(ending, "") === "") return english.stemWord(mixed[1]);
+    const stem = word.replace(ending, "");
+    return stem.length >= 2 ? stem : word;
+  };
+};
+"""
+
+
+class SearchKorean(SearchLanguage):
+    lang = "ko"
+    language_name = "Korean"
+    # English words in Korean pages (sources, names) are stemmed as in English.
+    stopwords = ENGLISH_STOPWORDS | PARTICLES
+    js_stemmer_code = JS_STEMMER % {
+        "base": (STEMMERS_JS / "base-stemmer.js").read_text(encoding="utf-8"),
+        "english": (STEMMERS_JS / "english-stemmer.js").read_text(encoding="utf-8"),
+        "hangul": HANGUL,
+        "endings": "|".join(QUERY_ENDINGS),
+    }
+
+    def __init__(self, options: dict[str, str]) -> None:
+        super().__init__(options)
+        self.english = snowballstemmer.stemmer("english")
+
+    def split(self, input: str) -> list[str]:
+        words = []
+        for token in self._word_re.findall(input):
+            for run in SCRIPT_RUN.findall(token):
+                words.append(run)
+                if HANGUL_RUN.fullmatch(run):
+                    words.extend(run[:length] for length in range(2, len(run)))
+        return words
+
+    def stem(self, word: str) -> str:
+        if HANGUL_RUN.search(word):
+            return word
+        return self.english.stemWord(word.lower())
+
+
+#: Sphinx's browser messages that its Korean catalog leaves empty (sphinx.js).
+KOREAN_JS_MESSAGES = {
+    "Search finished, found one page matching the search query.":
+        ["검색이 끝났습니다. 검색어와 일치하는 페이지를 ${resultCount}개 찾았습니다."],
+}
+
+
+def complete_js_messages(app, exception) -> None:
+    """build-finished: fill the empty Korean search messages of translations.js."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml") or app.config.language != "ko":
+        return
+    path = Path(app.outdir) / "_static" / "translations.js"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    prefix, suffix = "Documentation.addTranslations(", ");"
+    data = json.loads(text[text.index(prefix) + len(prefix):text.rindex(suffix)])
+    messages = data["messages"]
+    for msgid, translation in KOREAN_JS_MESSAGES.items():
+        if messages.get(msgid) in (None, "", [""]):
+            messages[msgid] = translation
+    path.write_text(prefix + json.dumps(data, sort_keys=True, indent=4) + suffix + "\n", encoding="utf-8")
+
+
+def setup(app):
+    app.add_search_language(SearchKorean)
+    app.connect("build-finished", complete_js_messages)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
