@@ -87,8 +87,11 @@ linkcheck: setup  ## Check every external link (needs the network)
 live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 	$(BIN)/sphinx-autobuild -b html $(STRICT) --host 127.0.0.1 --port 8000 . $(BUILDDIR)/live
 
-test: setup  ## Run the whole test suite (builds every format once)
-	$(BIN)/pytest
+# Two workers, one test file each at a time: the suite is mostly whole-book
+# builds, so it takes about two thirds of the time on two cores.
+TEST_JOBS    ?= auto
+test: setup  ## Run the whole test suite (builds every format once per worker)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # Build speed, measured against Jupyter Book 1 and Pandoc on the same chapters;
 # rewrites docs/performance.md. BENCH_ARGS=--quick: one run, for development.
