@@ -96,13 +96,23 @@ def epub_file(builddir: Path) -> Path:
     return builddir / "epub" / f"{SLUG}.epub"
 
 
-@pytest.fixture(scope="session")
-def epub_dir(epub_file: Path, tmp_path_factory) -> Path:
-    """The EPUB unpacked, to read its XHTML, OPF and nav."""
-    dest = tmp_path_factory.mktemp("epub-unpacked")
-    with zipfile.ZipFile(epub_file) as archive:
+def unpack(epub: Path, dest: Path) -> Path:
+    """An EPUB unpacked, to read its XHTML, OPF and nav."""
+    with zipfile.ZipFile(epub) as archive:
         archive.extractall(dest)
     return dest
+
+
+def pdftotext(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+@pytest.fixture(scope="session")
+def epub_dir(epub_file: Path, tmp_path_factory) -> Path:
+    return unpack(epub_file, tmp_path_factory.mktemp("epub-unpacked"))
 
 
 @pytest.fixture(scope="session")
@@ -114,10 +124,7 @@ def pdf_file(builddir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def pdf_text(pdf_file: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf_file), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout
+    return pdftotext(pdf_file)
 
 
 # Chromium must not reach the network by itself (toolchain facts).
@@ -154,10 +161,7 @@ def ko_epub_file(builddir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def ko_epub_dir(ko_epub_file: Path, tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("ko-epub-unpacked")
-    with zipfile.ZipFile(ko_epub_file) as archive:
-        archive.extractall(dest)
-    return dest
+    return unpack(ko_epub_file, tmp_path_factory.mktemp("ko-epub-unpacked"))
 
 
 @pytest.fixture(scope="session")
@@ -169,10 +173,7 @@ def ko_pdf_file(builddir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def ko_pdf_text(ko_pdf_file: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(ko_pdf_file), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout
+    return pdftotext(ko_pdf_file)
 
 
 @pytest.fixture(scope="session")
