@@ -48,7 +48,8 @@ from conftest import REPORT, ROOT, SLUG, copy_project, make
 from test_epub import NS, XML_LANG, meta, package, parse as parse_xml, spine, text_runs, xhtml_pages
 from test_links import broken_links
 from test_site import Recorder, axe, pages_of, visit  # noqa: F401 (axe is a fixture)
-from test_structure import REQUIRED, assert_contains_required, epub_outline, html_outline, pdf_outline
+from test_structure import (REQUIRED, assert_contains_required, epub_outline, html_outline,
+                            labels_without_anchor, pdf_outline)
 
 KO = REPORT["ko"]
 CATALOGS = ROOT / "locales" / "ko" / "LC_MESSAGES"
@@ -174,11 +175,8 @@ def test_html_has_the_required_sections_in_korean(ko_html_dir: Path) -> None:
 
 
 def test_html_sections_carry_their_labels(ko_html_dir: Path) -> None:
-    ids = set()
-    for page in ko_html_dir.rglob("*.html"):
-        ids.update(html.parse(str(page)).xpath("//section/@id"))
-    labels = [s["label"] for c in REQUIRED for s in [c, *c.get("sections", [])]]
-    assert not [label for label in labels if label not in ids]
+    missing = labels_without_anchor(ko_html_dir)
+    assert not missing, f"Korean HTML: no section anchor for labels {missing}"
 
 
 def test_epub_nav_has_the_required_sections_in_korean(ko_epub_dir: Path) -> None:

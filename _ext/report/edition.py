@@ -50,6 +50,8 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
+from report.hangul import is_korean
+
 logger = logging.getLogger(__name__)
 
 #: The fields a translation's table in report.toml may give.
@@ -168,7 +170,7 @@ def captions(config: Config) -> str:
     """Names of the contents and the references chapter in the edition's language."""
     names = (rf"\renewcommand{{\contentsname}}{{{_('Contents')}}}"
              rf"\renewcommand{{\bibname}}{{{_('References')}}}")
-    if config.language.startswith("ko"):
+    if is_korean(config.language):
         # No babel or polyglossia in the Korean edition: plain definitions hold.
         return names
     return rf"\addto\captionsenglish{{{names}}}"
@@ -202,7 +204,7 @@ def apply_latex(config: Config, report: dict) -> None:
 }}}}
 \hypersetup{{pdflang={{{config.language}}}}}
 """
-    if config.language.startswith("ko"):
+    if is_korean(config.language):
         from docutils.writers.latex2e import Babel
 
         # docutils' table of Babel names has no Korean; without it Sphinx warns
@@ -217,7 +219,7 @@ def apply_latex(config: Config, report: dict) -> None:
 def use_komkindex(app: Sphinx, exception: Exception | None) -> None:
     """Make latexmk index the Korean edition with komkindex (latexmkrc, which
     Read the Docs' latexmk reads as well as `make latexpdf`)."""
-    if exception is not None or app.builder.name != "latex" or not app.config.language.startswith("ko"):
+    if exception is not None or app.builder.name != "latex" or not is_korean(app.config.language):
         return
     rc = Path(app.outdir) / "latexmkrc"
     text = rc.read_text(encoding="utf-8")

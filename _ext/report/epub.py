@@ -62,7 +62,7 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from report.cover import cover_text, find_font
-from report.hangul import HANGUL_RUN
+from report.hangul import HANGUL_RUN, is_korean
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +146,9 @@ def mark_hangul(root: etree._Element) -> int:
     for element in body.iter(f"{{{XHTML}}}*"):
         if etree.QName(element).localname in {"script", "style"}:
             continue
-        if element.text and HANGUL_RUN.search(element.text) and not _is_korean(_lang_of(element)):
+        if element.text and HANGUL_RUN.search(element.text) and not is_korean(_lang_of(element)):
             todo.append((element, "text"))
-        if element.tail and HANGUL_RUN.search(element.tail) and not _is_korean(_lang_of(element.getparent())):
+        if element.tail and HANGUL_RUN.search(element.tail) and not is_korean(_lang_of(element.getparent())):
             todo.append((element, "tail"))
     for element, where in todo:
         source = getattr(element, where)
@@ -173,10 +173,6 @@ def mark_hangul(root: etree._Element) -> int:
 
 def _is_english(lang: str | None) -> bool:
     return bool(lang) and lang.lower().split("-")[0] == "en"
-
-
-def _is_korean(lang: str | None) -> bool:
-    return bool(lang) and lang.lower().split("-")[0] == "ko"
 
 
 # -- Builder --------------------------------------------------------------------
@@ -266,7 +262,7 @@ class ReportEpubBuilder(Epub3Builder):
                 continue
             for element in body.iter(f"{{{XHTML}}}*"):
                 for text, owner in ((element.text, element), (element.tail, element.getparent())):
-                    if not text or owner is None or not _is_korean(_lang_of(owner)):
+                    if not text or owner is None or not is_korean(_lang_of(owner)):
                         continue
                     wanted = {c for c in text if not c.isspace() or c == " "}
                     chars["Regular"].update(wanted)

@@ -22,6 +22,11 @@ _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 HANGUL_RUN = re.compile(f"[{_HANGUL}]+(?:[ \u00b7]+[{_HANGUL}]+)*")
 
 
+def is_korean(language: str | None) -> bool:
+    """Whether a language tag ("ko", "ko-KR") names Korean."""
+    return bool(language) and language.lower().split("-")[0] == "ko"
+
+
 class hangul(nodes.inline):
     """An inline run of Korean text."""
 
@@ -31,7 +36,7 @@ class MarkHangul(SphinxPostTransform):
     builders = ("html", "dirhtml", "singlehtml", "epub", "latex")
 
     def run(self, **kwargs) -> None:
-        if self.config.language.split("-")[0] == "ko":
+        if is_korean(self.config.language):
             # The Korean edition is Korean throughout: <html lang="ko"> says so,
             # and xetexko picks the Hangul font by script. Marking runs there
             # would only add spans, and xetexko's own \hangulfont (a font

@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docutils import nodes
-from lxml import etree
 from docutils.parsers.rst import directives, roles
+from lxml import etree
 from sphinx.directives.patches import Figure
 from sphinx.locale import _
 from sphinx.util import logging
