@@ -19,6 +19,11 @@ from pathlib import Path
 
 import pytest
 
+# Rules of the extension are tested as Sphinx tests its own extensions: a small
+# project per case in tests/roots/test-<name>/, built with sphinx.testing's
+# `app` fixture (@pytest.mark.sphinx("html", testroot="<name>")).
+pytest_plugins = ["sphinx.testing.fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))
 SLUG = REPORT["slug"]
@@ -77,6 +82,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _require("requires_java", "java")
     if item.get_closest_marker("requires_browser"):
         _require("requires_browser", "chromium")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds the small test projects."""
+    return Path(__file__).resolve().parent / "roots"
 
 
 @pytest.fixture(scope="session")
