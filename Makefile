@@ -11,18 +11,15 @@ BUILDDIR     := _build
 # are errors (-W), and --keep-going so one run reports every problem.
 STRICT       := -n -W --keep-going
 SPHINXOPTS   ?=
-SLUG         := $(shell sed -n 's/^slug = "\(.*\)"/\1/p' report.toml)
 # The edition: `make book LANGUAGE=ko` builds the Korean edition from the same
 # sources into _build/ko/… with -D language=ko, as Read the Docs builds a
 # translation (docs/korean-edition.md); without it, the original (English) into
 # _build/…. Only the command line counts: the environment variable LANGUAGE is
 # gettext's list of interface languages (en_US:en), not an edition.
-ORIGINAL     := $(shell sed -n 's/^language = "\(.*\)"/\1/p' report.toml)
 ifneq ($(origin LANGUAGE),command line)
-LANGUAGE     := $(ORIGINAL)
+LANGUAGE     :=
 endif
 unexport LANGUAGE
-OUT          := $(BUILDDIR)$(if $(filter-out $(ORIGINAL),$(LANGUAGE)),/$(LANGUAGE))
 
 # Dates in every output follow the last commit, so two builds of one commit are
 # byte-identical (TeX's \today needs FORCE_SOURCE_DATE as well).
@@ -30,21 +27,12 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 
-# Build $(1) with builder $(2) into a staging folder and publish it to
-# _build/$(1) (the edition's folder, $(OUT)) only when the build succeeded: a
-# failed build never replaces the last good output. A failed build also drops
-# the cached environment, so its warnings cannot be skipped by the next,
-# incremental build.
-define sphinx
-	@mkdir -p $(OUT)/.stage
-	@$(BIN)/sphinx-build -b $(2) -d $(OUT)/doctrees -D language=$(LANGUAGE) $(STRICT) $(SPHINXOPTS) . $(OUT)/.stage/$(1) \
-	  || { rm -f $(OUT)/doctrees/environment.pickle; exit 1; }
-endef
-define publish
-	@rm -rf $(OUT)/$(1).old; [ ! -d $(OUT)/$(1) ] || mv $(OUT)/$(1) $(OUT)/$(1).old
-	@cp -a $(OUT)/.stage/$(1) $(OUT)/$(1) && rm -rf $(OUT)/$(1).old
-	@echo "Published $(OUT)/$(1)"
-endef
+# Every format goes through scripts/build.py: a fresh staging folder per build
+# (incremental output equals clean output), published in one atomic rename
+# (a failed or killed build leaves the last good output whole), one build of
+# an edition at a time (docs/building.md).
+BUILD        = $(BIN)/python scripts/build.py --builddir $(BUILDDIR) --venv $(VENV) \
+               $(if $(LANGUAGE),--language $(LANGUAGE)) --sphinx-opts "$(STRICT) $(SPHINXOPTS)"
 
 .PHONY: help book html epub latexpdf dist gettext linkcheck live test clean setup system
 
@@ -54,27 +42,21 @@ help:  ## List the targets
 
 # The website last: it ships the EPUB and the PDF just built (docs/website.md).
 book: system setup  ## Set up everything, then build the EPUB, the PDF and the website (LANGUAGE=ko: the Korean edition)
-	@$(MAKE) --no-print-directory epub latexpdf html
-	@echo "Built: $(OUT)/html/index.html  $(OUT)/latex/$(SLUG).pdf  $(OUT)/epub/$(SLUG).epub"
+	@$(BUILD) epub latex html
 
-html: setup  ## Build the website into _build/html
-	$(call sphinx,html,html)
-	$(call publish,html)
+html: system setup  ## Build the website into _build/html
+	@$(BUILD) html
 
-epub: setup  ## Build the EPUB e-book into _build/epub
-	$(call sphinx,epub,epub)
-	$(call publish,epub)
+epub: system setup  ## Build the EPUB e-book into _build/epub
+	@$(BUILD) epub
 
-latexpdf: setup  ## Build the PDF into _build/latex (XeLaTeX)
-	$(call sphinx,latex,latex)
-	@$(MAKE) --no-print-directory -C $(OUT)/.stage/latex LATEXMKOPTS="-silent -halt-on-error -interaction=nonstopmode" all-pdf
-	@$(BIN)/python scripts/check-latex-log.py $(OUT)/.stage/latex/$(SLUG).log
-	$(call publish,latex)
+latexpdf: system setup  ## Build the PDF into _build/latex (XeLaTeX)
+	@$(BUILD) latex
 
 # A release: every format from scratch, named <slug>-<version>.*, with
 # SHA256SUMS; dist/ is replaced only when all of it built (docs/releasing.md).
 DISTDIR      ?= dist
-dist: setup  ## Build a release from scratch into dist/ (versioned files + SHA256SUMS)
+dist: system setup  ## Build a release from scratch into dist/ (versioned files + SHA256SUMS)
 	@$(BIN)/python scripts/dist.py --dist $(DISTDIR) --builddir $(BUILDDIR) --venv $(VENV)
 
 gettext: setup  ## Extract the text and update the Korean catalogs in locales/ko
@@ -82,7 +64,7 @@ gettext: setup  ## Extract the text and update the Korean catalogs in locales/ko
 	@$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -l ko -d locales
 
 linkcheck: setup  ## Check every external link (needs the network)
-	$(BIN)/sphinx-build -b linkcheck -d $(OUT)/doctrees -D language=$(LANGUAGE) $(STRICT) $(SPHINXOPTS) . $(OUT)/linkcheck
+	@$(BUILD) linkcheck
 
 live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 	$(BIN)/sphinx-autobuild -b html $(STRICT) --host 127.0.0.1 --port 8000 . $(BUILDDIR)/live

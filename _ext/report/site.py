@@ -13,8 +13,11 @@ layout of ``sphinx-build -M``), or in ``report_downloads_dir`` when set. A file
 that is not there gets no link, so a link never points at a missing file:
 ``make book`` builds the EPUB and the PDF before the website; a bare
 ``make html`` ships whatever those folders hold, or no downloads at all. What
-was found is stored in a configuration value that the HTML builder hashes, so
-when a file appears, disappears or changes size every page is written again.
+was found is kept on the builder, never in the configuration: a configuration
+value that changed with every new PDF made Sphinx see a new configuration at
+every build (and the EPUB builder then refused the ``.buildinfo.bak`` it left).
+Every page still shows the current files, because scripts/build.py writes every
+page of every build into a new folder.
 
 Sharing card. Links to the report shared on social sites show an image
 (sphinxext-opengraph's ``og:image``). Rather than one matplotlib card per page
@@ -49,7 +52,6 @@ from urllib.parse import urlparse
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -81,11 +83,11 @@ def _human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def find_downloads(app: Sphinx, config: Config) -> None:
-    """Record the PDF and EPUB that exist now.
-
-    Runs at config-inited, before the HTML builder hashes the configuration.
-    """
+def find_downloads(app: Sphinx) -> None:
+    """Record the PDF and EPUB that exist now, on the HTML builder."""
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    config = app.config
     base = Path(config.report_downloads_dir or Path(app.doctreedir).parent)
     if not base.is_absolute():
         base = Path(app.confdir) / base
@@ -103,17 +105,19 @@ def find_downloads(app: Sphinx, config: Config) -> None:
         stem = f"{source.stem}-{config.version}" if config.version else source.stem
         name = f"{stem}{edition_suffix(config)}{source.suffix}"
         found.append((kind, label, str(source), f"{DOWNLOADS}/{name}", source.stat().st_size))
-    config.report_downloads = found
+    app.builder.report_downloads = found
+    log_downloads(found)
 
 
-def log_downloads(app: Sphinx) -> None:
-    if app.builder.name not in HTML_BUILDERS:
-        return
-    found = {entry[0] for entry in app.config.report_downloads}
-    for _kind, _label, source, target, size in app.config.report_downloads:
+def downloads_of(app: Sphinx) -> list[tuple]:
+    return getattr(app.builder, "report_downloads", [])
+
+
+def log_downloads(found: list[tuple]) -> None:
+    for _kind, _label, source, target, size in found:
         logger.info(f"report.site: shipping {source} as {target} ({_human_size(size)})")
     for kind in ("pdf", "epub"):
-        if kind not in found:
+        if kind not in {entry[0] for entry in found}:
             # Information, not a warning: a preview without the other formats
             # is normal, and its pages simply carry no such link.
             logger.info(f"report.site: no {kind.upper()} built yet; the pages carry no "
@@ -131,7 +135,7 @@ def add_download_links(app: Sphinx, pagename: str, templatename: str, context: d
             "size": _human_size(size),
             "filename": Path(target).name,
         }
-        for kind, label, _source, target, size in app.config.report_downloads
+        for kind, label, _source, target, size in downloads_of(app)
     ]
     context["report_downloads"] = downloads
 
@@ -166,7 +170,7 @@ def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
     folder = Path(app.outdir) / DOWNLOADS
     # Start empty: a file left from an earlier build must not be shipped unlinked.
     shutil.rmtree(folder, ignore_errors=True)
-    for _kind, _label, source, target, _size in app.config.report_downloads:
+    for _kind, _label, source, target, _size in downloads_of(app):
         dest = Path(app.outdir) / target
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
@@ -338,15 +342,11 @@ def setup(app: Sphinx):
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     # Where the PDF and EPUB are looked for; empty: beside the doctree cache.
     app.add_config_value("report_downloads_dir", "", "", types=frozenset({str}))
-    # Filled in by find_downloads, never by hand; "html" makes the HTML
-    # builder write every page again when the set of downloads changes.
-    app.add_config_value("report_downloads", [], "html", types=frozenset({list}))
     # The card shows the cover and its subtitle (report_subtitle).
     app.setup_extension("report.cover")
     # report.edition names the edition (…-ko) before the downloads are named.
     app.setup_extension("report.edition")
-    app.connect("config-inited", find_downloads)
-    app.connect("builder-inited", log_downloads)
+    app.connect("builder-inited", find_downloads)
     app.connect("html-page-context", add_sharing_meta, priority=400)
     # Before pydata-sphinx-theme drops the sidebar templates that render
     # empty (priority 500), so report-downloads.html sees the list.

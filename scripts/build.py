@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Build one or more formats of one edition and publish each atomically.
+
+`make html`, `make epub`, `make latexpdf`, `make book` and `make linkcheck` run
+this; it adds to `sphinx-build` only what one command line cannot say:
+
+* **An incremental build publishes what a clean build publishes.** Sphinx's
+  doctree cache (`<out>/doctrees`) is reused, so only changed sources are read
+  again, but every format is written into a *new, empty* staging folder. Sphinx
+  then writes every page, the whole search index (sphinx-doc/sphinx#12599 loses
+  entries when it updates an old one) and the whole sitemap
+  (jdillard/sphinx-sitemap#13 lists only the pages just written), and nothing
+  of a renamed or deleted page or image survives from the last build. A failed
+  build also drops the cached environment, so its warnings come back next time
+  instead of being skipped as "up to date".
+* **Nothing lost.** The staging folder is put in the place of `<out>/<format>`
+  in one atomic exchange (scripts/publishing.py) only when the whole format
+  built: killed at any moment or out of disk space, the last good output stays
+  whole. A failed PDF build's folder is kept in `<out>/.failed/latex` for its
+  log.
+* **One build of an edition at a time.** The edition's folder is locked; a
+  second build waits and says so in one line.
+
+The edition: without --language, or with the original language of report.toml,
+outputs go to BUILDDIR/<format>; a translation to BUILDDIR/<language>/<format>
+(the layout Read the Docs uses for translations; docs/korean-edition.md).
+
+Usage: build.py [--builddir _build] [--language ko] [--venv .venv]
+                [--sphinx-opts "-n -W --keep-going"] FORMAT [FORMAT ...]
+FORMAT is html, epub, latex (the PDF) or linkcheck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from publishing import Lock, publish
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILDERS = {"html": "html", "epub": "epub", "latex": "latex", "linkcheck": "linkcheck"}
+PROG = "build"
+
+
+class BuildFailed(Exception):
+    """A format did not build; its published output is left as it was."""
+
+
+def edition_folder(builddir: Path, language: str) -> Path:
+    original = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))["language"]
+    return builddir if language in ("", original) else builddir / language
+
+
+def clear_leftovers(out: Path) -> None:
+    """Staging folders of builds that were killed; safe under the edition's lock."""
+    for stale in out.glob(".stage-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def sphinx(builder: str, out: Path, stage: Path, language: str, venv: Path, options: list[str]) -> None:
+    command = [str(venv / "bin" / "sphinx-build"), "-b", builder, "-d", str(out / "doctrees")]
+    if language:
+        command += ["-D", f"language={language}"]
+    command += [*options, str(ROOT), str(stage)]
+    if subprocess.run(command, cwd=ROOT).returncode != 0:
+        # Reading is incremental: without this, the next build would find the
+        # faulty sources "up to date" and publish without repeating the warning.
+        (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+        raise BuildFailed(f"sphinx-build -b {builder} failed")
+
+
+def latexpdf(out: Path, stage: Path, venv: Path) -> None:
+    """Run Sphinx's own LaTeX Makefile (latexmk, xelatex), then read the logs."""
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(stage), "all-pdf",
+         "LATEXMKOPTS=-silent -halt-on-error -interaction=nonstopmode"],
+        stdout=subprocess.DEVNULL,
+    )
+    logs = [log for log in sorted(stage.glob("*.log")) if log.with_suffix(".tex").exists()]
+    checked = subprocess.run([str(venv / "bin" / "python"), str(ROOT / "scripts" / "check-latex-log.py"),
+                              *map(str, logs)]) if logs else None
+    if proc.returncode != 0 or checked is None or checked.returncode != 0:
+        failed = out / ".failed" / "latex"
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(exist_ok=True)
+        os.rename(stage, failed)
+        raise BuildFailed(f"the PDF did not build cleanly; its LaTeX files and log are in {failed}")
+
+
+def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) -> Path:
+    target = out / fmt
+    # Beside the target, on the same file system, so publishing is one rename.
+    stage = out / f".stage-{fmt}-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    try:
+        sphinx(BUILDERS[fmt], out, stage, language, venv, options)
+        if fmt == "latex":
+            latexpdf(out, stage, venv)
+        publish(stage, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser.add_argument("formats", nargs="+", choices=sorted(BUILDERS), metavar="FORMAT")
+    parser.add_argument("--builddir", type=Path, default=ROOT / "_build")
+    parser.add_argument("--language", default="")
+    parser.add_argument("--venv", type=Path, default=Path(sys.prefix))
+    parser.add_argument("--sphinx-opts", default="", help="options for every sphinx-build")
+    args = parser.parse_args(argv)
+
+    out = edition_folder(args.builddir.resolve(), args.language)
+    shown = os.path.relpath(out, Path.cwd())
+    options = shlex.split(args.sphinx_opts)
+    with Lock(out, PROG):
+        clear_leftovers(out)
+        for fmt in args.formats:
+            try:
+                target = build(fmt, out, args.language, args.venv.resolve(), options)
+            except BuildFailed as failure:
+                print(f"{PROG}: {failure}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
+                return 1
+            except OSError as error:  # a full disk, a folder that cannot be written
+                (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+                print(f"{PROG}: {error}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
+                return 1
+            print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
