@@ -72,8 +72,17 @@ live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 # Two workers, one test file each at a time: the suite is mostly whole-book
 # builds, so it takes about two thirds of the time on two cores.
 TEST_JOBS    ?= auto
-test: setup  ## Run the whole test suite (builds every format once per worker)
+# The tests also need Java (EPUBCheck) and Chromium (browser tests): a fresh
+# machine runs every test, none skipped.
+test: system setup  ## Set up (also Java, Chromium), then run the whole test suite
+	@scripts/install-system-deps.sh --test
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
+
+# The README's two commands on a pristine Debian 12 root, as a newcomer's
+# machine runs them (as root, with debootstrap; about 20 minutes on two cores).
+.PHONY: pristine
+pristine:  ## Run make book and make test on a pristine Debian 12 (root; PRISTINE_ARGS=--keep …)
+	@scripts/pristine-check.sh $(PRISTINE_ARGS)
 
 # Build speed, measured against Jupyter Book 1 and Pandoc on the same chapters;
 # rewrites docs/performance.md. BENCH_ARGS=--quick: one run, for development.
@@ -86,10 +95,11 @@ clean:  ## Remove the build outputs (not dist/ or the virtualenv)
 
 setup: $(VENV)/.installed  ## Create the virtualenv from requirements.txt
 
-$(VENV)/.installed: requirements.txt
+# After `system`: Debian's python3 makes no venv without python3-venv.
+$(VENV)/.installed: requirements.txt | system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-system:  ## Install TeX Live, fonts and poppler with apt when missing
+system:  ## Install TeX Live, the fonts, poppler and python3-venv with apt when missing
 	@scripts/install-system-deps.sh

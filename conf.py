@@ -28,6 +28,7 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "report.fontcheck",  # each font the build names is installed, else one line names its package
     # Title, metadata and PDF typography follow -D language=ko (docs/korean-edition.md).
     "report.edition",
     "report.i18n",  # unique ids in translated pages

@@ -1,0 +1,39 @@
+"""report.fontcheck: a font the build names but the machine lacks stops the
+build at its start, with one line naming the font and its package."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from report import fontcheck  # noqa: E402
+
+
+@pytest.mark.sphinx("latex", testroot="fontcheck")
+def test_a_missing_preamble_font_stops_the_build_with_one_line(make_app, app_params, capsys) -> None:
+    args, kwargs = app_params
+    with pytest.raises(SystemExit) as stop:
+        make_app(*args, **kwargs)
+    assert stop.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == ['font "No Such Mono" (the LaTeX preamble) is not installed: '
+                     "install a font package that provides it"], lines
+
+
+def test_every_font_the_build_names_has_its_package() -> None:
+    # The preambles of both editions, read as text: conf.py's and report.edition's.
+    named = set(fontcheck.DRAWN)
+    for source in ("conf.py", "_ext/report/edition.py"):
+        text = (ROOT / source).read_text(encoding="utf-8")
+        named |= set(fontcheck.preamble_fonts({"fontpkg": text}))
+    assert named <= set(fontcheck.PACKAGE), f"add {sorted(named - set(fontcheck.PACKAGE))} to PACKAGE"
+
+
+def test_the_set_up_installs_every_font_package() -> None:
+    script = (ROOT / "scripts" / "install-system-deps.sh").read_text(encoding="utf-8")
+    for package in set(fontcheck.PACKAGE.values()):
+        assert package in script, f"scripts/install-system-deps.sh does not install {package}"
