@@ -7,12 +7,45 @@ defects it lets through are checked here, while reading, with file and line:
 R010  raw HTML in a chapter (MyST passes ``<script>`` and friends straight into
       the HTML and EPUB; the report's text must be text)
 R011  an image or figure without alt text (screen readers and stores need it)
+
+The other guards have a module each, loaded from here so that conf.py lists
+one name: ``report.fences`` (R012, a fence or directive never closed),
+``report.pagemeta`` (R013, ``html_meta`` front matter) and
+``report.remote_images`` (R014, images by URL) and ``report.catalogs`` (R042,
+a translation catalog that is not valid PO). Raw HTML that a translation brought
+in is reported at the line of its msgstr in the ``.po`` file.
 """
 
 from docutils import nodes
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
+
+
+def translated(node: nodes.Node) -> bool:
+    """Whether NODE came from a catalog (Sphinx marks what it translated)."""
+    while node is not None:
+        if isinstance(node, nodes.Element) and node.get("translated"):
+            return True
+        node = node.parent
+    return False
+
+
+def raw_html_location(app, docname: str, raw: nodes.raw, snippet: str):
+    """Where to point at RAW: the msgstr's line in the .po it was translated
+    from, or the line in the chapter (MyST gives inline HTML no line of its
+    own, so the paragraph's)."""
+    if snippet and translated(raw):
+        from report.catalogs import msgstr_line, po_path
+
+        path = po_path(app, docname)
+        line = msgstr_line(path, snippet) if path else None
+        if line:
+            return f"{path}:{line}"
+    node, line = raw, None
+    while node is not None and not line:
+        line, node = getattr(node, "line", None), node.parent
+    return (docname, line or 1)
 
 
 def check_doctree(app, doctree: nodes.document) -> None:
@@ -23,7 +56,8 @@ def check_doctree(app, doctree: nodes.document) -> None:
             logger.warning(
                 f"R010 raw HTML is not allowed in the report: {snippet!r}; "
                 "write Markdown instead",
-                location=(docname, raw.line or 1), type="report", subtype="R010",
+                location=raw_html_location(app, docname, raw, snippet),
+                type="report", subtype="R010",
             )
     for image in doctree.findall(nodes.image):
         if not image.get("alt", "").strip():
@@ -35,6 +69,11 @@ def check_doctree(app, doctree: nodes.document) -> None:
             )
 
 
+GUARDS = ("report.fences", "report.pagemeta", "report.remote_images", "report.catalogs")
+
+
 def setup(app):
+    for guard in GUARDS:
+        app.setup_extension(guard)
     app.connect("doctree-read", check_doctree)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

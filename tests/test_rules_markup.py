@@ -1,0 +1,63 @@
+"""Rules on what a page's Markdown may contain, each shown firing on a small
+test root (tests/roots/test-<rule>/) with its file and line, and silent on a
+clean page of the same root."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules import line_of, reported
+
+
+@pytest.mark.sphinx("html", testroot="r012-unclosed-fence")
+def test_r012_unclosed_fence_points_at_its_opening_line(app) -> None:
+    app.build()
+    found = {(r.file, r.line) for r in reported(app, "R012")}
+    assert ("backtick.md", line_of(app, "backtick.md", "```python")) in found
+    assert ("colon.md", line_of(app, "colon.md", ":::{note}")) in found
+    assert ("directive.md", line_of(app, "directive.md", "```{note}")) in found
+    assert ("nested.md", line_of(app, "nested.md", "~~~")) in found
+    assert not [r for r in reported(app, "R012") if r.file == "clean.md"]
+    assert len(found) == 4, reported(app, "R012")
+
+
+@pytest.mark.sphinx("html", testroot="r013-html-meta")
+def test_r013_html_meta_is_refused_at_its_key_and_not_published(app) -> None:
+    app.build()
+    found = {(r.file, r.line) for r in reported(app, "R013")}
+    assert found == {
+        ("redirect.md", line_of(app, "redirect.md", "  html_meta:")),
+        ("toplevel.md", line_of(app, "toplevel.md", "html_meta:")),
+    }, reported(app, "R013")
+    for page in ("redirect", "toplevel"):
+        html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+        assert "evil.example" not in html and "injected" not in html
+    # Front matter without html_meta still works (the substitution is applied).
+    assert "Hello everyone" in (app.outdir / "clean.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("builder", ["html", "epub", "latex"])
+def test_r014_remote_image_is_refused_and_never_downloaded(builder, make_app, rootdir, sphinx_test_tempdir, monkeypatch) -> None:
+    import shutil
+
+    import sphinx.util.requests
+
+    fetched: list[str] = []
+    monkeypatch.setattr(sphinx.util.requests, "get", lambda url, *a, **k: fetched.append(url))
+    srcdir = sphinx_test_tempdir / f"r014-remote-image-{builder}"
+    shutil.copytree(rootdir / "test-r014-remote-image", srcdir, dirs_exist_ok=True)
+    app = make_app(builder, srcdir=srcdir)
+    app.build()
+    found = {(r.file, r.line) for r in reported(app, "R014")}
+    assert found == {
+        ("markdown.md", line_of(app, "markdown.md", "![A chart]")),
+        ("directives.md", line_of(app, "directives.md", "```{image}")),
+        ("directives.md", line_of(app, "directives.md", "```{figure}")),
+    }, reported(app, "R014")
+    assert fetched == []
+    published = [p for p in app.outdir.rglob("*") if p.is_file() and ".doctrees" not in p.parts
+                 and p.suffix in {".html", ".xhtml", ".tex", ".opf", ".ncx"}]
+    assert published
+    for path in published:
+        text = path.read_text(encoding="utf-8")
+        assert "tracker.example" not in text and "cdn.example" not in text, path
