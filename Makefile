@@ -66,7 +66,7 @@ gettext: setup  ## Extract the text and update the Korean catalogs in locales/ko
 linkcheck: setup  ## Check every external link (needs the network)
 	@$(BUILD) linkcheck
 
-live: setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
+live: system setup  ## Preview server that rebuilds on save (http://127.0.0.1:8000)
 	$(BIN)/sphinx-autobuild -b html $(STRICT) --host 127.0.0.1 --port 8000 . $(BUILDDIR)/live
 
 # Two workers, one test file each at a time: the suite is mostly whole-book
