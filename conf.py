@@ -2,7 +2,6 @@
 
 import os
 import sys
-import tomllib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,8 +10,14 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
 
 # -- Project ------------------------------------------------------------------
-# report.toml is the one place for title, author, version and identifiers.
-REPORT = tomllib.loads((HERE / "report.toml").read_text(encoding="utf-8"))
+# report.toml is the one place for title, author, version and identifiers;
+# report.identity validates it, and a mistake ends the build in one line.
+from report import identity  # noqa: E402  (on the path just above)
+
+try:
+    REPORT = identity.load(HERE / "report.toml")
+except identity.IdentityError as error:
+    identity.stop(error)
 
 project = REPORT["title"]
 author = REPORT["author"]

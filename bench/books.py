@@ -20,7 +20,7 @@ import json
 import re
 import runpy
 import shutil
-import tomllib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,7 +213,10 @@ def make_pandoc(project: Path) -> Path:
 
 
 def pandoc_command(project: Path, fmt: str) -> list[str]:
-    report = tomllib.loads((project / "report.toml").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(project / "_ext"))
+    from report.identity import load  # the one reader of report.toml
+
+    report = load(project / "report.toml")
     parts, _ = read_toctree(project / "index.md")
     folders = sorted({str(Path(d).parent) for p in parts for d in p.docs} | {"."})
     common = [

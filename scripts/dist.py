@@ -42,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -51,7 +50,7 @@ from repro_zipfile import ReproducibleZipFile
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
-from report.edition import editions  # noqa: E402  (the editions report.toml lists)
+from report import identity  # noqa: E402  (report.toml, validated)
 
 
 class ReleaseError(Exception):
@@ -214,7 +213,11 @@ def main(argv: list[str]) -> int:
                         help="virtualenv with the pinned toolchain (the running one)")
     args = parser.parse_args(argv)
 
-    report = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))
+    try:
+        report = identity.load(ROOT / "report.toml")
+    except identity.IdentityError as error:
+        print(f"dist: {error}", file=sys.stderr)
+        return 2
     slug, version = report["slug"], report["version"]
     dist = args.dist.resolve()
     started = time.monotonic()
@@ -226,7 +229,7 @@ def main(argv: list[str]) -> int:
         check_changelog(version)
         args.builddir.mkdir(parents=True, exist_ok=True)
         builddir = Path(tempfile.mkdtemp(prefix="release-", dir=args.builddir.resolve()))
-        for language in editions(report):
+        for language in identity.editions(report):
             build(builddir, args.venv, language)
         # Staged beside dist/, on the same file system, so the swap is a rename.
         dist.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +238,7 @@ def main(argv: list[str]) -> int:
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        stage(builddir, staging, slug, version, epoch, editions(report))
+        stage(builddir, staging, slug, version, epoch, identity.editions(report))
         publish(staging, dist)
         staging = None
     except (ReleaseError, OSError) as error:

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,11 @@ import pytest
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))
+# The extension's modules (report.identity, and those the test roots load).
+sys.path.insert(0, str(ROOT / "_ext"))
+from report import identity  # noqa: E402
+
+REPORT = identity.load(ROOT / "report.toml")
 SLUG = REPORT["slug"]
 VENV = Path(sys.executable).parent.parent
 IN_CI = os.environ.get("CI") == "true"

@@ -312,11 +312,11 @@ def setup(app):
 
 if __name__ == "__main__":
     import sys
-    import tomllib
+
+    from identity import load  # run as a script: this folder is on the path
 
     # Preview without a build: python _ext/report/cover.py OUT.png
-    root = Path(__file__).resolve().parents[2]
-    report = tomllib.loads((root / "report.toml").read_text(encoding="utf-8"))
+    report = load()
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "cover.png")
     save_png(render(report["title"], report["subtitle"], report["author"]), out)
     print(out)

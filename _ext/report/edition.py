@@ -30,6 +30,11 @@ phrases, date format, labels) are translated like Sphinx's own messages, from
 ``_ext/report/locales/<lang>/LC_MESSAGES/sphinx.po`` (``locale_dirs`` in
 conf.py).
 
+Every value from report.toml that reaches LaTeX (title page, \title and
+\author, the PDF's metadata) is escaped with Sphinx's own texescape: it is
+text, never markup, so "Peace & Prosperity" prints as written and no value
+can run LaTeX commands.
+
 R040  the language has no table in report.toml: the edition would carry the
       original's title and identifier
 R041  Sphinx's latexmkrc no longer names makeindex as this module expects, so
@@ -39,32 +44,36 @@ R041  Sphinx's latexmkrc no longer names makeindex as this module expects, so
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
+from sphinx.util import texescape
 
+from report import identity
 from report.hangul import is_korean
 
 logger = logging.getLogger(__name__)
 
 #: The fields a translation's table in report.toml may give.
-IDENTITY = ("title", "subtitle", "author", "publisher", "description", "identifier", "base_url")
+IDENTITY = identity.TRANSLATED
+editions = identity.editions
 
 
 def load_report(confdir: str | os.PathLike) -> dict:
-    return tomllib.loads((Path(confdir) / "report.toml").read_text(encoding="utf-8"))
-
-
-def editions(report: dict) -> list[str]:
-    """The original language first, then each translation (a table named by its language)."""
-    return [report["language"], *sorted(k for k, v in report.items() if isinstance(v, dict))]
+    """report.toml beside conf.py, validated (report.identity)."""
+    try:
+        return identity.load(Path(confdir) / "report.toml")
+    except identity.IdentityError as error:
+        # conf.py has refused the file already when it reads it; this is for
+        # projects whose conf.py does not (the test roots).
+        raise ConfigError(str(error)) from None
 
 
 def edition_of(report: dict, language: str) -> dict:
@@ -114,8 +123,6 @@ def apply_identity(config: Config, report: dict) -> None:
         **config.myst_substitutions, "title": title, "subtitle": subtitle, "author": author,
         "date_of_information": long_date(config, date.fromisoformat(report["date_of_information"])),
     }
-    config.latex_documents = [(start, target, title, author, *rest)
-                              for start, target, _title, _author, *rest in config.latex_documents]
     config.latex_elements = {**config.latex_elements, "releasename": str(_("Version"))}
 
 
@@ -177,19 +184,30 @@ def captions(config: Config) -> str:
 
 
 def apply_latex(config: Config, report: dict) -> None:
-    title, subtitle, author = config.project, config.report_subtitle, config.author
+    # Sphinx fills texescape's tables when the LaTeX builder starts, which is
+    # after config-inited; filling them twice is harmless.
+    texescape.init()
+
+    def tex(text: str) -> str:
+        return texescape.escape(str(text), config.latex_engine)
+
+    title, subtitle, author = tex(config.project), tex(config.report_subtitle), tex(config.author)
     information_date = config.myst_substitutions["date_of_information"]
     edition = edition_of(report, config.language)
+    # Sphinx puts latex_documents' title and author into \title and \author as
+    # LaTeX markup, unescaped.
+    config.latex_documents = [(start, target, title, author, *rest)
+                              for start, target, _title, _author, *rest in config.latex_documents]
     elements = dict(config.latex_elements)
     elements["maketitle"] = rf"""
 \begin{{titlepage}}\centering\sffamily
   \vspace*{{0.22\textheight}}
   {{\bfseries\Huge {title}\par}}\vspace{{1.2em}}
   {{\Large {subtitle}\par}}\vspace{{0.6em}}
-  {{\large {_('A policy report')}\par}}\vfill
+  {{\large {tex(_('A policy report'))}\par}}\vfill
   {{\large {author}\par}}\vspace{{1.5em}}
-  {_('Version')} {config.version} \quad\textbullet\quad {_('Information as of %s') % information_date}\par\vspace{{0.8em}}
-  {{\small {_('Text licensed %s') % report['licence']}\par}}
+  {tex(_('Version'))} {tex(config.version)} \quad\textbullet\quad {tex(_('Information as of %s') % information_date)}\par\vspace{{0.8em}}
+  {{\small {tex(_('Text licensed %s') % report['licence'])}\par}}
 \end{{titlepage}}
 """
     elements["preamble"] = rf"""
@@ -199,10 +217,10 @@ def apply_latex(config: Config, report: dict) -> None:
 \AtBeginDocument{{\hypersetup{{
   pdftitle={{{title}: {subtitle}}},
   pdfauthor={{{author}}},
-  pdfsubject={{{edition['description']}}},
-  pdfkeywords={{{', '.join(report['subjects'])}}},
+  pdfsubject={{{tex(edition['description'])}}},
+  pdfkeywords={{{tex(', '.join(report['subjects']))}}},
 }}}}
-\hypersetup{{pdflang={{{config.language}}}}}
+\hypersetup{{pdflang={{{tex(config.language)}}}}}
 """
     if is_korean(config.language):
         from docutils.writers.latex2e import Babel
@@ -238,11 +256,15 @@ def apply_edition(app: Sphinx, config: Config) -> None:
     config.report_original_language = report["language"]
     if is_translation(config):
         if config.language not in report:
+            # A location without a line would be taken for a document name,
+            # which Sphinx cannot look up before the environment exists.
+            toml = Path(app.confdir).resolve() / "report.toml"
             logger.warning(
                 f"R040 report.toml has no [{config.language}] table: the {config.language!r} "
                 "edition would carry the original's title and identifier; add the table "
                 "(docs/korean-edition.md)",
-                location=str(Path(app.confdir) / "report.toml"), type="report", subtype="R040",
+                location=f"{toml}:{identity.line_of(toml, 'language') or 1}",
+                type="report", subtype="R040",
             )
         apply_identity(config, report)
     apply_latex(config, report)

@@ -40,7 +40,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import _
 
-from .edition import edition_of, editions, load_report
+from .edition import edition_of, load_report
+from .identity import editions
 
 #: Each language's name for itself, as the switch shows it.
 NAMES = {"en": "English", "ko": "한국어"}
