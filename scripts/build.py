@@ -38,12 +38,14 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from publishing import Lock, publish
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+from report import identity  # noqa: E402  (report.toml, validated)
+
 BUILDERS = {"html": "html", "epub": "epub", "latex": "latex", "linkcheck": "linkcheck"}
 PROG = "build"
 
@@ -53,7 +55,7 @@ class BuildFailed(Exception):
 
 
 def edition_folder(builddir: Path, language: str) -> Path:
-    original = tomllib.loads((ROOT / "report.toml").read_text(encoding="utf-8"))["language"]
+    original = identity.load()["language"]
     return builddir if language in ("", original) else builddir / language
 
 
@@ -118,7 +120,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sphinx-opts", default="", help="options for every sphinx-build")
     args = parser.parse_args(argv)
 
-    out = edition_folder(args.builddir.resolve(), args.language)
+    try:
+        out = edition_folder(args.builddir.resolve(), args.language)
+    except identity.IdentityError as error:
+        print(error, file=sys.stderr)
+        return 2
     shown = os.path.relpath(out, Path.cwd())
     options = shlex.split(args.sphinx_opts)
     with Lock(out, PROG):
