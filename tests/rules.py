@@ -43,6 +43,6 @@ def reported(app, rule: str | None = None) -> list[Report]:
 
 def line_of(app, relpath: str, startswith: str, occurrence: int = 1) -> int:
     """The 1-based line of the OCCURRENCE-th line in RELPATH starting with STARTSWITH."""
-    lines = (Path(app.srcdir) / relpath).read_text(encoding="utf-8").split("\n")
+    lines = (Path(app.srcdir) / relpath).read_text(encoding="utf-8", errors="replace").split("\n")
     hits = [n for n, line in enumerate(lines, start=1) if line.startswith(startswith)]
     return hits[occurrence - 1]

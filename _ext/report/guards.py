@@ -12,7 +12,8 @@ The other guards have a module each, loaded from here so that conf.py lists
 one name: ``report.fences`` (R012, a fence or directive never closed),
 ``report.pagemeta`` (R013, ``html_meta`` front matter) and
 ``report.remote_images`` (R014, images by URL) and ``report.catalogs`` (R042,
-a translation catalog that is not valid PO). Raw HTML that a translation brought
+a translation catalog that is not valid PO), ``report.bibcheck`` (R070–R073,
+references.bib read entry by entry). Raw HTML that a translation brought
 in is reported at the line of its msgstr in the ``.po`` file.
 """
 
@@ -69,7 +70,8 @@ def check_doctree(app, doctree: nodes.document) -> None:
             )
 
 
-GUARDS = ("report.fences", "report.pagemeta", "report.remote_images", "report.catalogs")
+GUARDS = ("report.fences", "report.pagemeta", "report.remote_images", "report.catalogs",
+          "report.bibcheck")
 
 
 def setup(app):
