@@ -100,20 +100,9 @@ def build(builddir: Path, venv: Path, language: str) -> None:
         env=env,
     )
     if proc.returncode != 0:
-        for error in latex_errors(builddir):
-            print(f"dist: {error}", file=sys.stderr)
+        # The build has printed its errors (a LaTeX error with its source:
+        # scripts/check-latex-log.py).
         raise ReleaseError(f"the build failed (exit {proc.returncode}); see the messages above")
-
-
-def latex_errors(builddir: Path) -> list[str]:
-    """TeX's own error lines (`! …`) from a failed PDF build, with the log line:
-    `make latexpdf` runs latexmk -silent, which only says "see the log"."""
-    found = []
-    for log in sorted([*builddir.glob(".stage/latex/*.log"), *builddir.glob("*/.stage/latex/*.log")]):
-        for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if line.startswith("! "):
-                found.append(f"{log}:{number}: LaTeX error: {line[2:]}")
-    return found
 
 
 def zip_site(html: Path, archive: Path, top: str) -> None:
