@@ -98,6 +98,8 @@ fi
 # -- 2. The host's registries: apt and pip configuration, CA certificates ----------
 begin "copy apt/pip configuration, CA certificates"
 mkdir -p "$root/etc/apt" "$root/etc/ssl/certs" "$root/usr/local/share" "$root/etc/xdg"
+# debootstrap's own sources.list would list the mirror a second time.
+rm -f "$root/etc/apt/sources.list"
 for path in /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/apt.conf.d \
             /etc/apt/preferences.d /etc/apt/trusted.gpg.d /etc/apt/keyrings /etc/apt/auth.conf.d; do
     [[ -e "$path" ]] && cp -a "$path" "$root/etc/apt/"
@@ -156,6 +158,8 @@ test_status=0
 run_step "make test" "make test" "$workdir/test.log" || test_status=$?
 
 # -- Report -------------------------------------------------------------------------
+# apt's log lives in the clone, which goes with the root.
+cp "$root$project/_build/system-deps.log" "$workdir/" 2>/dev/null || true
 # pytest's closing line, e.g. "===== 3 failed, 60 passed, 2 skipped in 312.5s ====="
 summary=$(grep -E '^=+ .*\b(passed|failed|errors?|skipped|no tests ran)\b.* in [0-9.]+s.* =+$' "$workdir/test.log" | tail -n 1 || true)
 skipped=$(sed -n 's/.*\b\([0-9]\+\) skipped.*/\1/p' <<<"$summary")
@@ -169,7 +173,7 @@ if [[ $book_status -ne 0 ]]; then
 fi
 # The names of failing tests, as pytest's -ra summary lists them.
 grep -E '^(FAILED|ERROR|SKIPPED) ' "$workdir/test.log" | cut -c1-200 | sed 's/^/    /' || true
-echo "logs: $workdir/{debootstrap,book,test}.log"
+echo "logs: $workdir/{debootstrap,book,test,system-deps}.log"
 [[ $keep -eq 1 ]] && echo "root kept: $root (reuse with --reuse $root)"
 
 [[ $book_status -eq 0 && $test_status -eq 0 && $skipped -eq 0 && -n "$summary" ]]
