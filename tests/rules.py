@@ -46,3 +46,16 @@ def line_of(app, relpath: str, startswith: str, occurrence: int = 1) -> int:
     lines = (Path(app.srcdir) / relpath).read_text(encoding="utf-8", errors="replace").split("\n")
     hits = [n for n, line in enumerate(lines, start=1) if line.startswith(startswith)]
     return hits[occurrence - 1]
+
+
+def copy_root(rootdir: Path, tempdir: Path, root: str, name: str) -> Path:
+    """A private copy of tests/roots/test-ROOT, for a test that changes it."""
+    import shutil
+
+    srcdir = tempdir / f"{root}-{name}"
+    shutil.copytree(rootdir / f"test-{root}", srcdir, dirs_exist_ok=True)
+    return srcdir
+
+
+def save_as_latin1(path: Path) -> None:
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))

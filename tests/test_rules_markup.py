@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import line_of, reported
+from rules import copy_root, line_of, reported, save_as_latin1
 
 
 @pytest.mark.sphinx("html", testroot="r012-unclosed-fence")
@@ -61,3 +61,15 @@ def test_r014_remote_image_is_refused_and_never_downloaded(builder, make_app, ro
     for path in published:
         text = path.read_text(encoding="utf-8")
         assert "tracker.example" not in text and "cdn.example" not in text, path
+
+
+def test_r015_a_chapter_not_in_utf8_is_reported_at_its_line(make_app, rootdir, sphinx_test_tempdir) -> None:
+    srcdir = copy_root(rootdir, sphinx_test_tempdir, "r015-not-utf8", "latin1")
+    save_as_latin1(srcdir / "latin1.md")
+    app = make_app("html", srcdir=srcdir)
+    app.build()  # no UnicodeDecodeError
+    found = [(r.file, r.line) for r in reported(app, "R015")]
+    assert found == [("latin1.md", line_of(app, "latin1.md", "Caf"))], reported(app)
+    assert "not UTF-8" in reported(app, "R015")[0].text
+    # The other chapter, in UTF-8, is built as usual.
+    assert "안녕" in (app.outdir / "clean.html").read_text(encoding="utf-8")

@@ -9,12 +9,17 @@ R010  raw HTML in a chapter (MyST passes ``<script>`` and friends straight into
 R011  an image or figure without alt text (screen readers and stores need it)
 
 The other guards have a module each, loaded from here so that conf.py lists
-one name: ``report.fences`` (R012, a fence or directive never closed),
-``report.pagemeta`` (R013, ``html_meta`` front matter) and
-``report.remote_images`` (R014, images by URL) and ``report.catalogs`` (R042,
-a translation catalog that is not valid PO), ``report.bibcheck`` (R070–R073,
-references.bib read entry by entry). Raw HTML that a translation brought
-in is reported at the line of its msgstr in the ``.po`` file.
+one name:
+
+- ``report.fences``: R012, a fence or directive never closed
+- ``report.pagemeta``: R013, ``html_meta`` in a page's front matter
+- ``report.remote_images``: R014, an image given by URL
+- ``report.encoding``: R015, a source file that is not UTF-8
+- ``report.catalogs``: R042, a translation catalog that is not valid PO
+- ``report.bibcheck``: R070–R073, references.bib read entry by entry
+
+Raw HTML that a translation brought in is reported at the line of its msgstr
+in the ``.po`` file, not at the chapter's.
 """
 
 from docutils import nodes
@@ -70,8 +75,8 @@ def check_doctree(app, doctree: nodes.document) -> None:
             )
 
 
-GUARDS = ("report.fences", "report.pagemeta", "report.remote_images", "report.catalogs",
-          "report.bibcheck")
+GUARDS = ("report.fences", "report.pagemeta", "report.remote_images", "report.encoding",
+          "report.catalogs", "report.bibcheck")
 
 
 def setup(app):

@@ -36,6 +36,8 @@ R030  a row is malformed: wrong header, an empty field (the source included),
 R031  a row's source is not a key in the bibliography (references.bib)
 R032  a row has no label or sentence in the language being built (label_ko,
       event_ko): the translated edition would show it in English
+R033  the file is not UTF-8 (at the line of the first byte that is not), so
+      nothing is drawn and no row is read
 """
 
 from __future__ import annotations
@@ -343,6 +345,19 @@ def data_path(app_or_env) -> Path:
     return Path(app_or_env.srcdir) / app_or_env.config.report_timeline_data
 
 
+def read_data(path: Path) -> tuple[str, Problem | None]:
+    """The data file's text, or "" and why it is not UTF-8 (R033, with its line)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return "", Problem("R033", line, f"not UTF-8 ({error.reason}: byte "
+                                         f"0x{data[error.start]:02x} at column {column}); "
+                                         "save the file as UTF-8")
+
+
 def edition_language(config) -> str:
     """The language of a translated edition ("ko"), or "" for the original."""
     original = getattr(config, "report_original_language", "en")  # set by report.edition
@@ -361,7 +376,13 @@ def prepare(app) -> None:
         logger.warning(f"R030 timeline data file not found: {path} "
                        "(report_timeline_data in conf.py)", type="report", subtype="R030")
         return
-    events, problems = parse(path.read_text(encoding="utf-8"))
+    text, undecodable = read_data(path)
+    if undecodable:
+        logger.warning(f"{undecodable.code} {undecodable.message}",
+                       location=f"{path}:{undecodable.line}", type="report",
+                       subtype=undecodable.code)
+        return
+    events, problems = parse(text)
     problems += check_sources(events, known_keys(app.env))
     language = edition_language(app.config)
     if language:
@@ -403,7 +424,7 @@ class TimelineMixin:
             self.env.note_dependency(str(bibfile))
         if not path.exists():
             return []
-        return parse(path.read_text(encoding="utf-8"))[0]
+        return parse(read_data(path)[0])[0]  # an undecodable file: reported as R033
 
 
 class TimelineFigure(TimelineMixin, Figure, SphinxDirective):
