@@ -19,7 +19,9 @@
 # running after them. The terminal shows one line a step; the logs keep the rest.
 # Exits non-zero if either command fails or any test was skipped.
 set -euo pipefail
-
+# The whole script is one block, read before it runs: bash reads a script as it
+# goes, so editing this file during a run would otherwise derail the run.
+{
 repo=$(cd "$(dirname "$0")/.." && pwd)
 keep=0
 reuse=""
@@ -177,3 +179,5 @@ echo "logs: $workdir/{debootstrap,book,test,system-deps}.log"
 [[ $keep -eq 1 ]] && echo "root kept: $root (reuse with --reuse $root)"
 
 [[ $book_status -eq 0 && $test_status -eq 0 && $skipped -eq 0 && -n "$summary" ]]
+exit
+}
