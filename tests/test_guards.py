@@ -101,7 +101,8 @@ def defective(tmp_path_factory) -> Defective:
     d.where["section out of order"] = (FUTURE, d.line_of(FUTURE, "## Adapting to Change"))
     d.replace("index.md", "chapters/00-introduction\n", "")
     d.path("chapters/00-introduction.md").unlink()
-    d.where["missing chapter"] = ("index.md", d.line_of("index.md", "```{toctree}"))
+    # The toctree the chapter belongs in (Report), not the first one (Front matter).
+    d.where["missing chapter"] = ("index.md", d.line_of("index.md", ":caption: Report") - 1)
 
     result = make("html", d.project, d.project / "_build")
     d.output, d.returncode = result.output, result.returncode

@@ -10,7 +10,8 @@ even when nothing was re-read).
 
 Messages carry an id, the file and the line:
 
-R001  a required chapter or section is missing
+R001  a required chapter or section is missing (a missing chapter is reported
+      at the toctree that lists the required chapter before it, or after it)
 R002  a required chapter or section is out of order
 R003  a required section sits outside its chapter, or at the wrong level
 R004  a required chapter or section was renamed (its label kept, title changed)
@@ -67,9 +68,13 @@ def record_outline(app, doctree: nodes.document) -> None:
         )
     env.report_outlines = getattr(env, "report_outlines", {})
     env.report_outlines[docname] = headings
-    toctree = next(iter(doctree.findall(lambda n: n.tagname == "toctree")), None)
+    # Each toctree's line and the documents it lists, so a missing chapter
+    # can be reported at the toctree it belongs in.
     env.report_toctree_lines = getattr(env, "report_toctree_lines", {})
-    env.report_toctree_lines[docname] = getattr(toctree, "line", None) or 1
+    env.report_toctree_lines[docname] = [
+        (getattr(toctree, "line", None) or 1, list(toctree.get("includefiles", [])))
+        for toctree in doctree.findall(lambda n: n.tagname == "toctree")
+    ]
 
 
 def purge(app, env, docname: str) -> None:
@@ -156,7 +161,28 @@ def check_structure(app, env) -> None:
     translate = title_translator(app)
     chapters = book_chapters(env)
     root = app.config.root_doc
-    toctree_line = getattr(env, "report_toctree_lines", {}).get(root, 1)
+    toctrees = getattr(env, "report_toctree_lines", {})
+
+    def toctree_of(docname: str) -> tuple[str, int] | None:
+        """The document and line of the toctree that lists DOCNAME."""
+        for parent, trees in toctrees.items():
+            for line, included in trees:
+                if docname in included:
+                    return parent, line
+        return None
+
+    def where_missing(index: int) -> tuple[str, int]:
+        """Where required chapter INDEX belongs: the toctree that lists the
+        nearest required chapter before it (or, for the first, after it)."""
+        neighbours = [*reversed(required[:index]), *required[index + 1:]]
+        for want in neighbours:
+            heading = placed.get(id(want))
+            if heading is None:
+                heading, _ = find(chapters, want, set())
+            if heading is not None and (where := toctree_of(heading.docname)):
+                return where
+        trees = toctrees.get(root) or [(1, [])]
+        return root, trees[0][0]
 
     def warn(code: str, message: str, docname: str, line: int) -> None:
         logger.warning(
@@ -182,13 +208,15 @@ def check_structure(app, env) -> None:
         return None, False
 
     claimed: set[int] = set()
+    placed: dict = {}
     last_chapter = -1
-    for want in required:
+    for index, want in enumerate(required):
         chapter, renamed = find(chapters, want, claimed)
         if chapter is None:
             warn("R001", f"required chapter missing: {want['title']!r} "
-                 f"(label {want['label']!r}); add it to the toctree", root, toctree_line)
+                 f"(label {want['label']!r}); add it to this toctree", *where_missing(index))
             continue
+        placed[id(want)] = chapter
         claimed.add(id(chapter))
         if renamed:
             warn("R004", f"required chapter renamed: expected title "
@@ -240,5 +268,5 @@ def setup(app):
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", check_structure)
-    return {"version": "1", "env_version": 1, "parallel_read_safe": True,
+    return {"version": "1", "env_version": 2, "parallel_read_safe": True,
             "parallel_write_safe": True}
