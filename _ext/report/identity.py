@@ -4,8 +4,9 @@ Title, author, version, identifiers and addresses end up in file names, URLs,
 EPUB metadata and LaTeX. Read in several places, a mistake in the file became
 a KeyError or a broken path far from its cause; read with sed, a valid TOML
 file (single quotes) was not understood at all. So every reader (conf.py, the
-extension, scripts/dist.py, the Makefile, the tests) asks this module, and a
-mistake is refused here in one line that names the file, the line and the key:
+extension, scripts/build.py and scripts/dist.py behind make, the tests) asks
+this module, and a mistake is refused here in one line that names the file,
+the line and the key:
 
 R050  report.toml cannot be read, is not UTF-8, or is not valid TOML
 R051  a required key is missing (from the top or from a translation's table)
@@ -14,8 +15,8 @@ R053  a value is not in the form its key needs (version like 1.2.3, ISO date,
       urn:uuid: identifier, https address ending in /, slug, language code)
 R054  a translation's table has a key that a translation cannot set
 
-It needs nothing but the standard library, so the Makefile can run it before
-the virtualenv exists:
+It needs nothing but the standard library, so make or a shell script can ask
+it for a value with the system's python3, before the virtualenv exists:
 
     python3 _ext/report/identity.py slug       # prints us-south-korea-relations
     python3 _ext/report/identity.py ko.title   # a translation's value
