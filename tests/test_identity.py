@@ -224,3 +224,24 @@ def test_r040_a_language_without_a_table_is_one_warning(app):
 @pytest.mark.sphinx("html", testroot="r040-no-language-table")
 def test_r040_is_silent_for_the_original_language(app):
     assert "R040" not in app.warning.getvalue()
+
+
+def test_the_build_refuses_before_touching_the_published_output(tmp_path):
+    """scripts/build.py (make html, make book …) asks report.identity first:
+    one line, exit 2, and the last good website as it was."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "scripts", project / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "_ext", project / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    path, line = planted(project, "slug", "slug = 'Tiny Report'")
+    published = tmp_path / "build" / "html" / "index.html"
+    published.parent.mkdir(parents=True)
+    published.write_text("the last good site", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(project / "scripts" / "build.py"),
+                           "--builddir", str(tmp_path / "build"), "html"],
+                          cwd=project, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr == f"report.toml:{line}: R053 'slug' 'Tiny Report' is not a slug " \
+                          "(lowercase letters, digits and single hyphens)\n"
+    assert published.read_text(encoding="utf-8") == "the last good site"
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["html"]
