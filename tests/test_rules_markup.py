@@ -73,3 +73,17 @@ def test_r015_a_chapter_not_in_utf8_is_reported_at_its_line(make_app, rootdir, s
     assert "not UTF-8" in reported(app, "R015")[0].text
     # The other chapter, in UTF-8, is built as usual.
     assert "안녕" in (app.outdir / "clean.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("root, rule", [("r012-unclosed-fence", "R012"), ("r013-html-meta", "R013"),
+                                        ("r014-remote-image", "R014"), ("r010-translated-html", "R010")])
+def test_a_rule_found_while_reading_is_reported_again_by_the_next_build(
+        root, rule, make_app, rootdir, sphinx_test_tempdir) -> None:
+    """Sphinx re-reads only changed files: without env.note_reread() the second
+    build of unchanged, defective sources would pass under -W."""
+    srcdir = copy_root(rootdir, sphinx_test_tempdir, root, "twice")
+    first = make_app("html", srcdir=srcdir)
+    first.build()
+    second = make_app("html", srcdir=srcdir)
+    second.build()
+    assert reported(second, rule) and reported(second, rule) == reported(first, rule)

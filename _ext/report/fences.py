@@ -113,6 +113,7 @@ def check_source(app, docname: str, source: list[str]) -> None:
     md = markdown_parser(app, text)
     for line, marker, info, runs_to in unclosed_fences(md, text):
         swallowed = "inside it" if directive_name(info) else "as code"
+        app.env.note_reread()  # the next build reports it again
         logger.warning(
             f"R012 {describe(marker, info)} is never closed: everything after it, to the "
             f"end of {runs_to}, would be published {swallowed}; "

@@ -20,6 +20,11 @@ one name:
 
 Raw HTML that a translation brought in is reported at the line of its msgstr
 in the ``.po`` file, not at the chapter's.
+
+A guard that fires while a document is read also marks the document to be
+read again (``env.note_reread()``): Sphinx re-reads only changed files, so
+without it an unchanged, defective file would be reported by the first build
+and let through by the next.
 """
 
 from docutils import nodes
@@ -59,6 +64,7 @@ def check_doctree(app, doctree: nodes.document) -> None:
     for raw in doctree.findall(nodes.raw):
         if "html" in raw.get("format", "").split():
             snippet = raw.astext().strip().splitlines()[0][:60] if raw.astext().strip() else ""
+            app.env.note_reread()  # the next build reports it again
             logger.warning(
                 f"R010 raw HTML is not allowed in the report: {snippet!r}; "
                 "write Markdown instead",
@@ -68,6 +74,7 @@ def check_doctree(app, doctree: nodes.document) -> None:
     for image in doctree.findall(nodes.image):
         if not image.get("alt", "").strip():
             line = image.line or getattr(image.parent, "line", None) or 1
+            app.env.note_reread()  # the next build reports it again
             logger.warning(
                 f"R011 image {image.get('uri', '')!r} has no alt text; give it one "
                 "(![alt text](path) or :alt: on the figure)",

@@ -63,6 +63,7 @@ def check_front_matter(app, docname: str, source: list[str]) -> None:
         return
     for line in html_meta_lines(*block):
         app.env.temp_data["report_meta_reported"] = True
+        app.env.note_reread()  # the next build reports it again
         logger.warning(
             f"R013 'html_meta' in the front matter is not allowed: it writes <meta> "
             "tags (a redirect, tracking) into the page's HTML and the EPUB; remove "
@@ -75,6 +76,7 @@ def remove_meta(app, doctree: nodes.document) -> None:
     reported = app.env.temp_data.pop("report_meta_reported", False)
     for meta in list(doctree.findall(nodes.meta)):
         if not reported:
+            app.env.note_reread()  # the next build reports it again
             logger.warning(
                 "R013 a meta directive is not allowed: it writes <meta> tags into the "
                 "page's HTML and the EPUB; remove it",

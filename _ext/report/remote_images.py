@@ -43,6 +43,7 @@ def refuse_remote_images(app, doctree: nodes.document) -> None:
         uri = image.get("uri", "")
         if not REMOTE.match(uri):
             continue
+        app.env.note_reread()  # the next build reports it again
         logger.warning(
             f"R014 remote image {uri!r} is not allowed: the website would load it from "
             "a third party and the EPUB and PDF builds would download it; save the "
