@@ -28,8 +28,10 @@ def test_r013_html_meta_is_refused_at_its_key_and_not_published(app) -> None:
     assert found == {
         ("redirect.md", line_of(app, "redirect.md", "  html_meta:")),
         ("toplevel.md", line_of(app, "toplevel.md", "html_meta:")),
+        # A meta directive in an {eval-rst} block: the directive's line.
+        ("directive.md", line_of(app, "directive.md", ".. meta::")),
     }, reported(app, "R013")
-    for page in ("redirect", "toplevel"):
+    for page in ("redirect", "toplevel", "directive"):
         html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
         assert "evil.example" not in html and "injected" not in html
     # Front matter without html_meta still works (the substitution is applied).

@@ -72,17 +72,40 @@ def check_front_matter(app, docname: str, source: list[str]) -> None:
         )
 
 
+def meta_directive_lines(app, docname: str) -> list[int]:
+    """Lines of ``.. meta::`` inside the page's ``{eval-rst}`` blocks.
+
+    docutils gives meta nodes no line, so the blocks are found with
+    markdown-it, as report.fences finds fences.
+    """
+    from report.fences import directive_name, markdown_parser
+
+    path = app.env.doc2path(docname)
+    if path.suffix != ".md":
+        return []
+    text = path.read_text(encoding=app.config.source_encoding)
+    lines = []
+    for token in markdown_parser(app, text).parse(text, {}):
+        if token.type in ("fence", "colon_fence") and directive_name(token.info) == "eval-rst":
+            for offset, line in enumerate(token.content.splitlines(), start=1):
+                if line.strip().startswith(".. meta::"):
+                    lines.append(token.map[0] + 1 + offset)
+    return lines
+
+
 def remove_meta(app, doctree: nodes.document) -> None:
     reported = app.env.temp_data.pop("report_meta_reported", False)
-    for meta in list(doctree.findall(nodes.meta)):
-        if not reported:
+    metas = list(doctree.findall(nodes.meta))
+    if metas and not reported:
+        docname = app.env.docname
+        for line in meta_directive_lines(app, docname) or [1]:
             app.env.note_reread()  # the next build reports it again
             logger.warning(
                 "R013 a meta directive is not allowed: it writes <meta> tags into the "
                 "page's HTML and the EPUB; remove it",
-                location=meta, type="report", subtype="R013",
+                location=(docname, line), type="report", subtype="R013",
             )
-            reported = True
+    for meta in metas:
         meta.parent.remove(meta)
 
 
