@@ -37,6 +37,8 @@ def test_each_bib_error_is_reported_at_its_entry_or_field(app) -> None:
         ("R071", "references.bib", line_of(app, "references.bib", "  title        = {{Resolution 82")),
         ("R073", "references.bib", line_of(app, "references.bib", "@misc{armistice1953", 2)),
     }, reported(app)
+    r070 = next(r for r in bib_rules(app) if r.rule == "R070")
+    assert f"a brace opened on line {line_of(app, 'references.bib', '  title        = {{Mutual')}" in r070.text
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "Korean War Armistice Agreement" in html
 

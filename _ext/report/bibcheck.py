@@ -81,6 +81,19 @@ def field_line(chunk: str, start: int, field: str) -> int:
     return start
 
 
+def unclosed_brace_line(chunk: str, start: int) -> int | None:
+    """A hint for R070: the line whose braces are still open when the next
+    field begins (``title = {{A title},`` followed by ``year = …``)."""
+    depth = 0
+    lines = chunk.splitlines()
+    for offset, line in enumerate(lines):
+        depth += len(re.findall(r"(?<!\\){", line)) - len(re.findall(r"(?<!\\)}", line))
+        following = lines[offset + 1] if offset + 1 < len(lines) else ""
+        if depth > 1 and re.match(r"\s*\w+\s*=", following):
+            return start + offset
+    return None
+
+
 def latex_problem(value: str) -> str | None:
     if not any(c in value for c in "%{}\\"):
         return None  # nothing LaTeX could stumble on (and most fields are plain)
@@ -112,8 +125,11 @@ def check(text: str, encoding: str = "utf-8") -> tuple[BibliographyData, list[Pr
             continue
         except PybtexError as error:
             reason = re.sub(r"^syntax error in line \d+: ", "", str(error))
+            hint = "a brace or quote missing or extra in this entry"
+            if (line := unclosed_brace_line(chunk, start)) is not None:
+                hint = f"a brace opened on line {line} is not closed"
             problems.append(Problem("R070", start, f"entry {key!r} cannot be read: {reason} "
-                                    "(a brace or quote missing or extra in this entry)"))
+                                    f"({hint})"))
             continue
         for name, entry in parser.data.entries.items():
             if name in before:
