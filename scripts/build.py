@@ -84,15 +84,18 @@ def latexpdf(out: Path, stage: Path, venv: Path) -> None:
          "LATEXMKOPTS=-silent -halt-on-error -interaction=nonstopmode"],
         stdout=subprocess.DEVNULL,
     )
-    logs = [log for log in sorted(stage.glob("*.log")) if log.with_suffix(".tex").exists()]
+    logs = [log.name for log in sorted(stage.glob("*.log")) if log.with_suffix(".tex").exists()]
+    # Log names relative to the LaTeX folder: a failed folder is moved to
+    # .failed/latex below, where the messages' file names still hold.
     checked = subprocess.run([str(venv / "bin" / "python"), str(ROOT / "scripts" / "check-latex-log.py"),
-                              *map(str, logs)]) if logs else None
+                              *logs], cwd=stage) if logs else None
     if proc.returncode != 0 or checked is None or checked.returncode != 0:
         failed = out / ".failed" / "latex"
         shutil.rmtree(failed, ignore_errors=True)
         failed.parent.mkdir(exist_ok=True)
         os.rename(stage, failed)
-        raise BuildFailed(f"the PDF did not build cleanly; its LaTeX files and log are in {failed}")
+        raise BuildFailed("the PDF did not build cleanly; its LaTeX files and log are in "
+                          f"{os.path.relpath(failed, Path.cwd())}")
 
 
 def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) -> Path:

@@ -33,7 +33,6 @@ Usage: dist.py [--dist DIR] [--builddir DIR] [--venv DIR]
 from __future__ import annotations
 
 import argparse
-import ctypes
 import hashlib
 import os
 import re
@@ -50,6 +49,7 @@ from repro_zipfile import ReproducibleZipFile
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
+from publishing import publish  # noqa: E402  (the same atomic swap as every build)
 from report import identity  # noqa: E402  (report.toml, validated)
 
 
@@ -161,36 +161,6 @@ def stage(builddir: Path, staging: Path, slug: str, version: str, epoch: int,
         # Same modification times too, so copying dist/ elsewhere stays repeatable.
         os.utime(staging / name, (epoch, epoch))
     return names
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def publish(staging: Path, dist: Path) -> None:
-    """Put STAGING in the place of DIST so that readers see the old or the new, never half."""
-    if not dist.exists():
-        os.rename(staging, dist)
-        return
-    if _exchange(staging, dist):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous release
-        return
-    # No atomic exchange here (not Linux, or a file system without it): two
-    # renames, with a moment in which dist/ is absent but never incomplete.
-    old = dist.with_name(f".{dist.name}-old-{os.getpid()}")
-    os.rename(dist, old)
-    try:
-        os.rename(staging, dist)
-    except OSError:
-        os.rename(old, dist)  # put the previous release back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:
