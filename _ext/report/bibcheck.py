@@ -28,7 +28,8 @@ R072  the file is not in ``bibtex_encoding`` (UTF-8), at the first bad byte
 R073  a key used by two entries, at the second
 
 If anything was found, sphinxcontrib-bibtex is pointed (``bibtex_bibfiles``)
-at a copy in the doctree folder without the faulty entries or fields, so the
+at a copy in the doctree folder without the faulty entries (so their
+citations are reported as unknown keys too), so the
 build goes on, reports every other problem and ends in one line per error
 instead of a traceback; ``-W`` makes the run fail. Cutting at lines that start
 with ``@`` assumes no field value has a line of its own starting with ``@``,
@@ -41,7 +42,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pybtex.database import BibliographyData, BibliographyDataError
+from pybtex.database import BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError
@@ -108,12 +109,13 @@ def latex_problem(value: str) -> str | None:
     return None
 
 
-def check(text: str, encoding: str = "utf-8") -> tuple[BibliographyData, list[Problem]]:
-    """The entries that can be used, and every problem found, with its line."""
+def check(text: str, encoding: str = "utf-8") -> tuple[str, list[Problem]]:
+    """TEXT without the entries that have a problem, and every problem, with its line."""
     parser = Parser(encoding)
-    usable = BibliographyData()
+    usable: list[str] = []
     problems: list[Problem] = []
     for start, chunk in chunks(text):
+        found = len(problems)
         match = ENTRY_KEY.match(chunk)
         key = match[2] if match else ""
         before = set(parser.data.entries)
@@ -122,6 +124,7 @@ def check(text: str, encoding: str = "utf-8") -> tuple[BibliographyData, list[Pr
         except BibliographyDataError as error:
             problems.append(Problem("R073", start, f"entry {key!r}: {error}; give one of "
                                     "them another key"))
+            usable.append("\n" * chunk.count("\n"))
             continue
         except PybtexError as error:
             reason = re.sub(r"^syntax error in line \d+: ", "", str(error))
@@ -130,6 +133,7 @@ def check(text: str, encoding: str = "utf-8") -> tuple[BibliographyData, list[Pr
                 hint = f"a brace opened on line {line} is not closed"
             problems.append(Problem("R070", start, f"entry {key!r} cannot be read: {reason} "
                                     f"({hint})"))
+            usable.append("\n" * chunk.count("\n"))
             continue
         for name, entry in parser.data.entries.items():
             if name in before:
@@ -139,15 +143,14 @@ def check(text: str, encoding: str = "utf-8") -> tuple[BibliographyData, list[Pr
                 if problem:
                     problems.append(Problem("R071", field_line(chunk, start, field),
                                             f"field {field!r} of entry {name!r}: {problem}"))
-                    del entry.fields[field]
             for role, persons in list(entry.persons.items()):
                 problem = latex_problem(" and ".join(str(p) for p in persons))
                 if problem:
                     problems.append(Problem("R071", field_line(chunk, start, role),
                                             f"field {role!r} of entry {name!r}: {problem}"))
-                    del entry.persons[role]
-            usable.add_entry(name, entry)
-    return usable, problems
+        # An entry with a problem is left out (blank lines keep the others' lines).
+        usable.append(chunk if len(problems) == found else "\n" * chunk.count("\n"))
+    return "".join(usable), problems
 
 
 def check_bibfiles(app) -> None:
@@ -168,7 +171,7 @@ def check_bibfiles(app) -> None:
             line = data.count(b"\n", 0, error.start) + 1
             problems = [Problem("R072", line, f"not {encoding.upper()} ({error.reason}, "
                                 f"byte 0x{data[error.start]:02x}); save the file as UTF-8")]
-            usable = BibliographyData()
+            usable = ""
         else:
             usable, problems = check(text, encoding)
         for problem in problems:
@@ -178,7 +181,7 @@ def check_bibfiles(app) -> None:
             any_problem = True
             copy = Path(app.doctreedir) / COPY_FOLDER / Path(name).name
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_text(usable.to_string("bibtex"), encoding="utf-8")
+            copy.write_text(usable, encoding="utf-8")
             replaced.append(str(copy))
         else:
             replaced.append(name)
