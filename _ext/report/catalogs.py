@@ -20,8 +20,10 @@ start of ``build()``), every catalog of the edition being built
    the lines cannot show (a keyword out of place); its ``PoFileError.lineno``
    counts from 0, so 1 is added.
 
-Each problem is reported as ``<file>.po:<line>: R042 <reason>``. The English
-edition (no language) reads no catalog and checks none.
+Each problem is reported as ``<file>.po:<line>: R042 <reason>``, and the
+catalog is compiled here, quietly, so that babel's own message without a file
+name is not printed as well. The English edition (no language) reads no
+catalog and checks none.
 
 ``msgstr_line`` finds the line of a translated text in a catalog, so that
 other checks (R010 in report.guards) can point at the ``.po`` a translated
@@ -30,6 +32,7 @@ paragraph came from instead of the chapter's line 1.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -97,19 +100,30 @@ def catalog_problems(path: Path, encoding: str = "utf-8") -> list[tuple[int, str
     return problems
 
 
-def edition_catalogs(app) -> list[Path]:
-    repo = CatalogRepository(app.srcdir, app.config.locale_dirs, app.config.language,
+def repository(app) -> CatalogRepository:
+    return CatalogRepository(app.srcdir, app.config.locale_dirs, app.config.language,
                              app.config.source_encoding)
-    return sorted(catalog.po_path for catalog in repo.catalogs)
+
+
+def edition_catalogs(app) -> list[Path]:
+    return sorted(catalog.po_path for catalog in repository(app).catalogs)
 
 
 def check_catalogs(app) -> None:
     if not app.config.language:
         return
-    for path in edition_catalogs(app):
-        for line, reason in catalog_problems(Path(path)):
-            logger.warning(f"R042 {reason}", location=f"{path}:{line}",
+    for catalog in sorted(repository(app).catalogs, key=lambda c: c.po_path):
+        problems = catalog_problems(Path(catalog.po_path))
+        for line, reason in problems:
+            logger.warning(f"R042 {reason}", location=f"{catalog.po_path}:{line}",
                            type="report", subtype="R042")
+        if problems and catalog.is_outdated():
+            # Compile it now, as Sphinx is about to, but without babel's own
+            # "WARNING: Problem on line …" on standard output, which names no
+            # file: the R042 above says it better. Sphinx then finds it up to date.
+            with contextlib.redirect_stdout(io.StringIO()):
+                catalog.write_mo(app.config.language,
+                                 app.config.gettext_allow_fuzzy_translations)
 
 
 def po_path(app, docname: str) -> Path | None:
