@@ -136,26 +136,24 @@ def po_path(app, docname: str) -> Path | None:
 
 
 def msgstr_line(path: Path, needle: str) -> int | None:
-    """The line of PATH where a msgstr containing NEEDLE has it (or starts)."""
+    """The line of PATH's msgstr that contains NEEDLE: the line of the string
+    holding it, or the msgstr's first line if NEEDLE spans two strings."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    number = 0
-    while number < len(lines):
-        if not KEYWORD.fullmatch(lines[number].strip()) or not lines[number].lstrip().startswith("msgstr"):
-            number += 1
+    for number, line in enumerate(lines):
+        keyword = KEYWORD.fullmatch(line.strip())
+        if not keyword or not keyword[1].startswith("msgstr"):
             continue
-        start, parts = number, []
-        rest = lines[number].strip().split(None, 1)[1:]
-        chunk = [(number, rest[0] if rest else '""')]
-        number += 1
-        while number < len(lines) and lines[number].strip().startswith('"'):
-            chunk.append((number, lines[number].strip()))
-            number += 1
-        for line, quoted in chunk:
-            parts.append(unescape(quoted) if STRING.fullmatch(quoted) else quoted)
-            if needle in parts[-1]:
-                return line + 1
-        if needle in "".join(parts):
-            return start + 1
+        strings = [(number, keyword[2] or '""')]
+        for following in range(number + 1, len(lines)):
+            if not lines[following].strip().startswith('"'):
+                break
+            strings.append((following, lines[following].strip()))
+        texts = [(n, unescape(q) if STRING.fullmatch(q) else q) for n, q in strings]
+        for n, text in texts:
+            if needle in text:
+                return n + 1
+        if needle in "".join(text for _, text in texts):
+            return number + 1
     return None
 
 
