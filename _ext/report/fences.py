@@ -32,6 +32,7 @@ The check runs on ``source-read``: a second parse of the block structure
 from __future__ import annotations
 
 from markdown_it.renderer import RendererHTML
+from sphinx.errors import FiletypeNotFoundError
 from sphinx.util import get_filetype, logging
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def describe(marker: str, info: str) -> str:
 def check_source(app, docname: str, source: list[str]) -> None:
     try:
         filetype = get_filetype(app.config.source_suffix, app.env.doc2path(docname))
-    except Exception:  # not a source file of a known type
+    except FiletypeNotFoundError:
         return
     if filetype != "markdown":
         return
