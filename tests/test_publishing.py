@@ -1,0 +1,206 @@
+"""A failed, killed, starved or concurrent build never costs the last good output.
+
+Each test builds a private copy of the project with the Makefile (through
+scripts/build.py), then interrupts or starves a second build and reads the
+published folder as a browser or a web server would: it holds the whole
+previous output or the whole new one, never a part, and the next build
+succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import SLUG, VENV, copy_project, make
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def start_make(target: str, project: Path, builddir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["make", "--no-print-directory", target, f"BUILDDIR={builddir}", f"VENV={VENV}"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "SPHINXOPTS": "-q"}, start_new_session=True,
+    )
+
+
+def ok(result) -> None:
+    assert result.returncode == 0, result.output[-4000:]
+
+
+EDIT = ("chapters/02-current-state.md", "\n\n", "\n\nA sentence added to tell the two outputs apart.\n\n")
+
+
+def edit(project: Path) -> None:
+    name, old, new = EDIT
+    path = project / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A project copy with its website built, and the website of the edited sources."""
+    tmp = tmp_path_factory.mktemp("publishing")
+    project = copy_project(tmp / "project")
+    ok(make("html", project, tmp / "build"))
+    before = snapshot(tmp / "build" / "html")
+    edited = copy_project(tmp / "edited")
+    edit(edited)
+    ok(make("html", edited, tmp / "build-edited"))
+    after = snapshot(tmp / "build-edited" / "html")
+    assert before != after
+    return tmp, project, before, after
+
+
+@pytest.mark.parametrize("moment", ["while Sphinx writes", "at the publish step"])
+def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_path: Path) -> None:
+    tmp, project, before, after = built
+    work = copy_project(tmp_path / "project")
+    builddir = tmp_path / "build"
+    ok(make("html", work, builddir))
+    assert snapshot(builddir / "html") == before
+    edit(work)
+    proc = start_make("html", work, builddir)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        stages = list(builddir.glob(".stage-html-*"))
+        # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
+        if moment == "at the publish step" and any((s / "sitemap.xml").exists() for s in stages):
+            break
+        if moment == "while Sphinx writes" and any((s / "index.html").exists() for s in stages):
+            break
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    published = snapshot(builddir / "html")
+    assert published in (before, after), "the website is neither the old one nor the new one"
+    # The next build cleans up after the killed one and publishes the edit.
+    ok(make("html", work, builddir))
+    assert snapshot(builddir / "html") == after
+    assert not list(builddir.glob(".stage-*"))
+
+
+def test_readers_never_see_a_missing_or_partial_website(built, tmp_path: Path) -> None:
+    tmp, project, before, after = built
+    work = copy_project(tmp_path / "project")
+    builddir = tmp_path / "build"
+    ok(make("html", work, builddir))
+    edit(work)
+    index = builddir / "html" / "index.html"
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                text = index.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                seen.append("index.html missing")
+                continue
+            if not text.rstrip().endswith("</html>"):
+                seen.append("index.html incomplete")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        ok(make("html", work, builddir))
+    finally:
+        stop.set()
+        reader.join()
+    assert not seen, seen[:3]
+    assert snapshot(builddir / "html") == after
+
+
+@contextmanager
+def small_disk(mountpoint: Path, megabytes: int):
+    """A file system of its own, small enough to fill (tmpfs; needs root, as CI is)."""
+    mountpoint.mkdir(parents=True)
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mountpoint)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"cannot mount a small tmpfs for the disk-full test (run as root): {proc.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill DISK but for LEAVE bytes."""
+    filler = disk / "filler"
+    stat = os.statvfs(disk)
+    free = stat.f_bavail * stat.f_frsize
+    with filler.open("wb") as handle:
+        handle.truncate(0)
+        block = b"\0" * (1 << 20)
+        remaining = max(0, free - leave)
+        while remaining > 0:
+            remaining -= handle.write(block[: min(len(block), remaining)])
+    return filler
+
+
+def test_a_full_disk_leaves_the_last_good_website(built, tmp_path: Path) -> None:
+    tmp, project, before, after = built
+    work = copy_project(tmp_path / "project")
+    with small_disk(tmp_path / "disk", 48) as disk:
+        builddir = disk / "build"
+        ok(make("html", work, builddir))
+        assert snapshot(builddir / "html") == before
+        edit(work)
+        filler = fill(disk, leave=2 << 20)
+        result = make("html", work, builddir)
+        assert result.returncode != 0, "the build succeeded on a full disk"
+        assert "html is unchanged" in result.output, result.output[-3000:]
+        assert snapshot(builddir / "html") == before
+        filler.unlink()
+        ok(make("html", work, builddir))
+        assert snapshot(builddir / "html") == after
+
+
+def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
+    tmp, project, before, after = built
+    work = copy_project(tmp_path / "project")
+    builddir = tmp_path / "build"
+    first = start_make("html", work, builddir)
+    time.sleep(0.2)  # only so that the second one finds the lock taken
+    second = start_make("html", work, builddir)
+    outputs = [proc.communicate(timeout=300)[0] for proc in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], "\n".join(outputs)[-4000:]
+    assert any("waiting for it to finish" in output for output in outputs), outputs
+    assert snapshot(builddir / "html") == before
+
+
+@pytest.mark.requires_tex
+@pytest.mark.parametrize("target, folder, defect", [
+    ("html", "html", ("chapters/02-current-state.md", "{ref}`no-such-label`")),
+    ("epub", "epub", ("chapters/02-current-state.md", "{ref}`no-such-label`")),
+    ("latexpdf", "latex", ("chapters/02-current-state.md", "\n```{raw} latex\n\\undefinedcommand\n```\n")),
+])
+def test_a_failed_build_leaves_the_published_output(target: str, folder: str, defect, tmp_path: Path) -> None:
+    work = copy_project(tmp_path / "project")
+    builddir = tmp_path / "build"
+    ok(make(target, work, builddir))
+    good = snapshot(builddir / folder)
+    name, text = defect
+    path = work / name
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+    result = make(target, work, builddir)
+    assert result.returncode != 0
+    assert f"{folder} is unchanged" in result.output, result.output[-3000:]
+    assert snapshot(builddir / folder) == good
+    if folder == "latex":
+        assert (builddir / ".failed" / "latex" / f"{SLUG}.log").is_file()
