@@ -17,7 +17,9 @@ set -euo pipefail
 book_pkgs=(latexmk texlive-xetex texlive-latex-recommended texlive-latex-extra
            texlive-fonts-recommended texlive-lang-korean fonts-noto-cjk
            fonts-texgyre fonts-dejavu-core fontconfig poppler-utils python3-venv)
-test_pkgs=(default-jre-headless chromium)
+# libatomic1: the Node.js inside Playwright's wheel (its driver) links it, and
+# a minimal Debian lacks it ("libatomic.so.1: cannot open shared object file").
+test_pkgs=(default-jre-headless chromium libatomic1)
 
 wanted=("${book_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && wanted+=("${test_pkgs[@]}")
