@@ -203,4 +203,7 @@ def test_a_failed_build_leaves_the_published_output(target: str, folder: str, de
     assert f"{folder} is unchanged" in result.output, result.output[-3000:]
     assert snapshot(builddir / folder) == good
     if folder == "latex":
+        # TeX's own message, where it is in the log and which chapter it comes from.
+        assert "R060" in result.output and "Undefined control sequence" in result.output, result.output[-3000:]
+        assert "chapters/02-current-state.md" in result.output, result.output[-3000:]
         assert (builddir / ".failed" / "latex" / f"{SLUG}.log").is_file()
