@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from rules import line_of, reported
+from helpers import line_of, reported
 
 ROOT = "r070-bib-errors"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import line_of, reported
+from helpers import line_of, reported
 
 MESSAGES = "locales/ko/LC_MESSAGES"
 

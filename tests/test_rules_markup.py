@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import copy_root, line_of, reported, save_as_latin1
+from helpers import copy_root, line_of, reported, save_as_latin1
 
 
 @pytest.mark.sphinx("html", testroot="r012-unclosed-fence")

