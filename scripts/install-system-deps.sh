@@ -40,7 +40,8 @@ fi
 
 log="${SYSTEM_DEPS_LOG:-$(cd "$(dirname "$0")/.." && pwd)/_build/system-deps.log}"
 mkdir -p "$(dirname "$log")"
-: >"$log"
+# Appended, so the book's installs and the tests' later ones stay in one log.
+echo "== $(date -u '+%F %T UTC') installing: ${missing[*]}" >>"$log"
 
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then

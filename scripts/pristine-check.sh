@@ -132,14 +132,23 @@ took
 # The environment is a login's, plus the host's PIP_* settings.
 pip_env=()
 while IFS= read -r var; do pip_env+=("$var"); done < <(env | grep '^PIP_' || true)
+# Local wheel folders that PIP_FIND_LINKS names are mounted read-only at the
+# same place, so the copied pip settings mean inside what they mean outside.
+wheel_dirs=""
+for link in ${PIP_FIND_LINKS:-}; do [[ -d "$link" ]] && wheel_dirs+=" $(realpath "$link")"; done
 in_root() {
-    unshare --mount --pid --fork --propagation private /bin/bash -c '
+    WHEEL_DIRS="$wheel_dirs" unshare --mount --pid --fork --propagation private /bin/bash -c '
         set -e
         root=$1; shift
         mount -t proc proc "$root/proc"
         mount --rbind /sys "$root/sys"
         mount --rbind /dev "$root/dev"
         mount -t tmpfs -o mode=1777,nosuid,nodev shm "$root/dev/shm"
+        for dir in $WHEEL_DIRS; do
+            mkdir -p "$root$dir"
+            mount --bind "$dir" "$root$dir"
+            mount -o remount,bind,ro "$root$dir"
+        done
         exec chroot "$root" "$@"
     ' in_root "$root" /usr/bin/env -i HOME=/root TERM=dumb \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
