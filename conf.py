@@ -163,6 +163,9 @@ latex_elements = {
 \newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase]
 """,
     "releasename": "Version",
+    # Figures stay where the text introduces them: the timeline, taller than
+    # what is left of its page, floated four pages past its text.
+    "figure_align": "H",
     # The title page and the PDF's metadata (title, author, subject, language)
     # follow the edition's language: report.edition writes them from report.toml.
 }

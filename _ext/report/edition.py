@@ -99,6 +99,15 @@ def long_date(config: Config, day: date) -> str:
 
 # -- Identity ---------------------------------------------------------------------
 
+def not_found_page() -> dict:
+    """The 404 page's title and text in the edition's language
+    (sphinx-notfound-page's own are English only)."""
+    title = str(_("Page not found"))
+    text = str(_("The page you asked for is not in this report. Use the search or the "
+                 "contents to find what you were looking for."))
+    return {"title": title, "body": f"<h1>{title}</h1>\n\n<p>{text}</p>"}
+
+
 def apply_identity(config: Config, report: dict) -> None:
     """A translation's title, author … and everything conf.py derives from them."""
     edition = edition_of(report, config.language)
@@ -118,6 +127,10 @@ def apply_identity(config: Config, report: dict) -> None:
     config.ogp_site_url = config.html_baseurl
     config.ogp_image_alt = f"{title}: {subtitle}"
     config.notfound_urls_prefix = urlparse(config.html_baseurl).path
+    config.notfound_context = not_found_page()
+    # The search field's placeholder is a theme option, never translated by the theme.
+    config.html_theme_options = {**config.html_theme_options,
+                                 "search_bar_text": str(_("Search..."))}
     config.today_fmt = config.html_last_updated_fmt = str(_(config.today_fmt))
     config.myst_substitutions = {
         **config.myst_substitutions, "title": title, "subtitle": subtitle, "author": author,
@@ -135,14 +148,16 @@ def apply_identity(config: Config, report: dict) -> None:
 #: letter before it, so "Service," got the CJK comma), CJK brackets such as
 #: 「」 in the Hangul one. xetexko counts the curly quotes as CJK: in the
 #: Hangul font they are full-width and put a space into "it’s", so they are
-#: given XeTeX's ordinary character class and set like Latin letters.
+#: given XeTeX's ordinary character class and set like Latin letters. The CJK
+#: fonts have no italic: italic Hangul (captions, titles) stays upright rather
+#: than being slanted by machine.
 KOREAN_FONTS = r"""
 \usepackage[hangul]{kotex}
 \setmainfont{TeX Gyre Pagella}
 \setsansfont{TeX Gyre Heros}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-\setmainhangulfont{Noto Serif CJK KR}
-\setsanshangulfont{Noto Sans CJK KR}
+\setmainhangulfont{Noto Serif CJK KR}[ItalicFont=Noto Serif CJK KR, BoldItalicFont=Noto Serif CJK KR Bold]
+\setsanshangulfont{Noto Sans CJK KR}[ItalicFont=Noto Sans CJK KR, BoldItalicFont=Noto Sans CJK KR Bold]
 \setmonohangulfont{Noto Sans Mono CJK KR}
 \xetexkofontregime{latin}[cjksymbols=hangul]
 \AtBeginDocument{\XeTeXcharclass`‘=0 \XeTeXcharclass`’=0 \XeTeXcharclass`“=0 \XeTeXcharclass`”=0 }
@@ -167,6 +182,35 @@ KOREAN_PREAMBLE = r"""
   \ifx\hindexhead#1\expandafter\reporthangulgroup\else\reportlettergroup{#1}\fi}
 \newcommand\reporthangulgroup[1]{\reportlettergroup{\hindexhead{#1}}}
 """
+#: Typography of every edition's PDF.
+TYPOGRAPHY = r"""
+% One word space after every full stop: the report's abbreviations ("Inc.",
+% "U.S.", "v.") end no sentence, and a wider space there reads as a gap.
+\frenchspacing
+% No paragraph leaves its last line alone at the top of a page, nor its first
+% at the foot (the Executive Summary's last line stood alone on a page).
+\widowpenalty=10000 \clubpenalty=10000 \displaywidowpenalty=10000
+% Running heads number as the headings do: "4.3 Defense Costs" (fancyhdr's
+% own marks add a full stop: "4.3. Defense Costs"); set now, fancyhdr having
+% set its own when it was loaded, and again whenever it sets them afresh.
+\makeatletter
+\newcommand\reportmarks{%
+  \def\chaptermark##1{\markboth{\ifnum\c@secnumdepth>\m@ne\thechapter\quad\fi ##1}{}}%
+  \def\sectionmark##1{\markright{\ifnum\c@secnumdepth>\z@\thesection\quad\fi ##1}}}
+\reportmarks \g@addto@macro\f@nch@initialise{\reportmarks}
+\makeatother
+"""
+
+#: The title page is page i of the roman front pages and the contents go on
+#: from ii: left alone, the title page is "1" and the contents start again at
+#: "i", so the PDF's page labels read 1, i, 1, 2 … Sphinx's table of contents
+#: calls \pagenumbering{roman} (which restarts at i); that one call is skipped.
+TITLE_PAGE_NUMBERING = r"""
+\pagenumbering{roman}
+\let\reportpagenumbering\pagenumbering
+\gdef\pagenumbering#1{\global\let\pagenumbering\reportpagenumbering}
+"""
+
 #: makeindex sorts bytes and heads groups with a UTF-8 fragment (an invalid
 #: character in the PDF); komkindex sorts Hangul by its letters, before Latin (-k).
 MAKEINDEX = "makeindex -s python.ist"
@@ -199,7 +243,7 @@ def apply_latex(config: Config, report: dict) -> None:
     config.latex_documents = [(start, target, title, author, *rest)
                               for start, target, _title, _author, *rest in config.latex_documents]
     elements = dict(config.latex_elements)
-    elements["maketitle"] = rf"""
+    elements["maketitle"] = TITLE_PAGE_NUMBERING + rf"""
 \begin{{titlepage}}\centering\sffamily
   \vspace*{{0.22\textheight}}
   {{\bfseries\Huge {title}\par}}\vspace{{1.2em}}
@@ -209,6 +253,7 @@ def apply_latex(config: Config, report: dict) -> None:
   {tex(_('Version'))} {tex(config.version)} \quad\textbullet\quad {tex(_('Information as of %s') % information_date)}\par\vspace{{0.8em}}
   {{\small {tex(_('Text licensed %s') % report['licence'])}\par}}
 \end{{titlepage}}
+\setcounter{{page}}{{2}}
 """
     elements["preamble"] = rf"""
 % The first toctree's caption would otherwise become the contents' title.
@@ -221,7 +266,7 @@ def apply_latex(config: Config, report: dict) -> None:
   pdfkeywords={{{tex(', '.join(report['subjects']))}}},
 }}}}
 \hypersetup{{pdflang={{{tex(config.language)}}}}}
-"""
+""" + TYPOGRAPHY
     if is_korean(config.language):
         from docutils.writers.latex2e import Babel
 

@@ -7,7 +7,8 @@ empty. This post-transform, run on the assembled LaTeX document:
 - numbers only the report's chapters (documents under ``chapters/``): front
   matter (executive summary, about) and back matter (glossary, timeline,
   references, colophon) are unnumbered chapters that still appear in the
-  contents and the PDF outline;
+  contents and the PDF outline, and their figures and tables are numbered
+  1, 2 … within each, as on the website and in the EPUB;
 - moves Sphinx's bibliography into the "References" chapter's place, keeping
   its label, so the references come before the colophon as in the website.
 """
@@ -21,6 +22,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # LaTeX's secnumdepth: 1 numbers chapters and sections, -1 numbers nothing.
 NUMBERED, UNNUMBERED = 1, -1
+
+# Figures and tables of an unnumbered chapter are numbered 1, 2 … within it,
+# as the website and the EPUB number them ("Fig. 1" of the timeline page),
+# not after the last numbered chapter ("Fig. 6.1" in the back matter).
+NUMBERS_PLAIN = (r"\ifdefined\reportthefigure\else\let\reportthefigure\thefigure"
+                 r"\let\reportthetable\thetable\fi"
+                 r"\renewcommand{\thefigure}{\arabic{figure}}"
+                 r"\renewcommand{\thetable}{\arabic{table}}")
+NUMBERS_BY_CHAPTER = (r"\ifdefined\reportthefigure\let\thefigure\reportthefigure"
+                      r"\let\thetable\reportthetable\fi")
+RESTART_NUMBERS = r"\setcounter{figure}{0}\setcounter{table}{0}"
 
 
 def iter_ancestors(node: nodes.Node):
@@ -47,8 +59,12 @@ class ReportShape(SphinxPostTransform):
             wanted = NUMBERED if docname.startswith(prefix) else UNNUMBERED
             if wanted != state:
                 start.parent.insert(start.parent.index(start),
-                                    latex(rf"\setcounter{{secnumdepth}}{{{wanted}}}"))
+                                    latex(rf"\setcounter{{secnumdepth}}{{{wanted}}}"
+                                          + (NUMBERS_PLAIN if wanted == UNNUMBERED
+                                             else NUMBERS_BY_CHAPTER)))
                 state = wanted
+            if wanted == UNNUMBERED:
+                start.parent.insert(start.parent.index(start), latex(RESTART_NUMBERS))
             if docname == self.config.report_references_doc:
                 self.move_bibliography_into(start)
 

@@ -1,0 +1,92 @@
+"""What a reader sees on the printed page (issue 14): read from the built PDFs.
+
+Each check reads the PDF that `make latexpdf` (and `make latexpdf LANGUAGE=ko`)
+published, with pypdf and poppler's pdftotext, never the extension's code.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = {
+    "en": ROOT / "_build" / "latex" / "us-south-korea-relations.pdf",
+    "ko": ROOT / "_build" / "ko" / "latex" / "us-south-korea-relations.pdf",
+}
+
+
+@pytest.fixture(params=sorted(PDFS), scope="module")
+def pdf(request) -> Path:
+    path = PDFS[request.param]
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run make latexpdf{' LANGUAGE=ko' if request.param == 'ko' else ''}")
+    return path
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def body_lines(page: str) -> list[str]:
+    """The page's lines without its running foot (page number, running head)."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return [line for line in lines
+            if not re.fullmatch(r"[0-9ivxlc]+", line)
+            and "Version 0.1.0" not in line and "버전 0.1.0" not in line
+            and not re.fullmatch(r"(\d+(\.\d+)*\s+)?\S.{0,80}\s{3,}\d+", line)]
+
+
+def test_page_labels_never_repeat(pdf: Path) -> None:
+    labels = PdfReader(pdf).page_labels
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    assert not repeated, f"{pdf}: page labels repeat: {repeated} (labels {labels[:6]} …)"
+
+
+def test_no_page_holds_a_lone_line(pdf: Path) -> None:
+    """Widow and club control: no page whose text is one line of a paragraph."""
+    lone = [(number, body_lines(page)) for number, page in enumerate(page_texts(pdf), 1)
+            if len(body_lines(page)) == 1 and body_lines(page)[0].endswith((".", "다."))]
+    assert not lone, f"{pdf}: pages holding a single line: {lone}"
+
+
+def test_running_heads_number_sections_as_the_headings_do(pdf: Path) -> None:
+    heads = [line for page in page_texts(pdf) for line in page.splitlines()
+             if re.match(r"\s*\d+\.\d+\. \S", line)]
+    assert not heads, f"{pdf}: running heads with a full stop after the number: {heads[:3]}"
+
+
+def test_back_matter_figures_are_numbered_as_on_the_website(pdf: Path) -> None:
+    text = "\f".join(page_texts(pdf))
+    assert not re.search(r"(Fig\.|Table|그림|표) \d+\.\d+", text), \
+        f"{pdf}: a figure or table of the unnumbered back matter carries a chapter number"
+    assert re.search(r"(Fig\.|그림) 1:", text), f"{pdf}: no caption 'Fig. 1' / '그림 1'"
+
+
+def test_figure_stands_at_most_one_page_after_its_text(pdf: Path) -> None:
+    pages = page_texts(pdf)
+    mention = next(i for i, p in enumerate(pages) if re.search(r"(Fig\. 1 places|그림 1은)", p))
+    caption = next(i for i, p in enumerate(pages) if re.search(r"^\s*(Fig\.|그림) 1:", p, re.M))
+    assert 0 <= caption - mention <= 1, f"{pdf}: figure 1 on p. {caption + 1}, its text on p. {mention + 1}"
+
+
+def test_abbreviations_get_a_word_space() -> None:
+    """\\frenchspacing: "Inc. v. Trump" is set with word spaces; the space after
+    "Inc." is no wider than the one after "v." (measured in pdftotext's bbox output)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(PDFS["en"]), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)
+    gaps = []
+    for i in range(len(words) - 3):
+        (a, b, c, d) = words[i:i + 4]
+        if a[3] == "Inc." and b[3] == "v." and a[1] == b[1] == c[1]:
+            gaps.append((float(b[0]) - float(a[2]), float(c[0]) - float(b[2])))
+    assert gaps, "no 'Inc. v. Trump' on one line in the English PDF"
+    for after_inc, after_v in gaps:
+        assert after_inc <= after_v + 0.3, f"space after 'Inc.' {after_inc:.2f} pt, after 'v.' {after_v:.2f} pt"
