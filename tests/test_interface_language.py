@@ -1,0 +1,74 @@
+"""The Korean website shows no English interface text (issue 14).
+
+Reads every page of the built Korean site (`make html LANGUAGE=ko`): the text
+outside the report's own article (sidebars, header, footer, buttons) and the
+interface attributes (title, aria-label, placeholder, alt) of every element
+must be Korean. What may stay in Latin script is listed with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Comment, Doctype
+
+ROOT = Path(__file__).resolve().parent.parent
+KO_SITE = ROOT / "_build" / "ko" / "html"
+
+#: Latin-script interface text a Korean reader expects as it is.
+ALLOWED = {
+    "English",  # the language switch names the other edition in its own language
+    "PDF", "EPUB",  # format names
+    "Ctrl",  # the key's name on Korean keyboards too
+}
+ALLOWED_PATTERN = re.compile(r"((PDF|EPUB) )?\([\d.,]+ [KMG]B\)")  # download sizes
+INTERFACE_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-bs-title")
+
+
+def english_strings(html: str) -> set[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup(["script", "style", "noscript", "template"]):
+        element.decompose()
+    for element in soup.select("article.bd-article"):
+        element.decompose()  # the report's text: the translators' catalogs and their test
+    texts = [s.strip() for s in soup.find_all(string=True)
+             if not isinstance(s, (Comment, Doctype)) and s.strip()]
+    texts += [element[name] for element in soup.find_all(True)
+              for name in INTERFACE_ATTRIBUTES if element.get(name)]
+    return {text for text in texts
+            if re.search(r"[A-Za-z]{2,}", text) and not re.search(r"[\uac00-\ud7a3]", text)
+            and text not in ALLOWED and not ALLOWED_PATTERN.fullmatch(text)
+            and not text.startswith(("http://", "https://"))}
+
+
+def test_a_planted_english_label_is_found() -> None:
+    page = '<html><body><button title="Toggle primary sidebar">x</button><p>보고서</p></body></html>'
+    assert english_strings(page) == {"Toggle primary sidebar"}
+
+
+def test_korean_site_shows_no_english_interface_text() -> None:
+    pages = sorted(page for page in KO_SITE.rglob("*.html") if "_static" not in page.parts)
+    if not pages:
+        pytest.fail(f"{KO_SITE} has no pages: run make html LANGUAGE=ko")
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        for text in english_strings(page.read_text(encoding="utf-8")):
+            found.setdefault(text, []).append(str(page.relative_to(KO_SITE)))
+    assert not found, "English interface text on Korean pages:\n" + "\n".join(
+        f"  {text!r} on {len(where)} page(s), e.g. {where[0]}" for text, where in sorted(found.items()))
+
+
+def test_korean_footer_names_the_authors_without_a_stray_particle() -> None:
+    html = (KO_SITE / "index.html").read_text(encoding="utf-8")
+    footer = BeautifulSoup(html, "html.parser").select_one(".component-author")
+    assert footer is not None
+    assert not footer.get_text(strip=True).startswith("으로"), footer.get_text(strip=True)
+
+
+def test_korean_404_page_is_korean() -> None:
+    soup = BeautifulSoup((KO_SITE / "404.html").read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article")
+    assert article is not None and re.search(r"[\uac00-\ud7a3]", article.get_text())
+    assert "Page not found" not in soup.get_text()
