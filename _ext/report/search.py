@@ -20,6 +20,10 @@ Sphinx's Korean messages for the browser translate "Search finished, found
 %s pages …" as an empty string, so a Korean search ends in silence; the
 website's translations.js gets the sentence here.
 
+It also ranks, in every edition, the sections that treat a glossary term
+above the glossary's entry, and lists the Glossary once
+(rank_sections_before_glossary).
+
 tests/test_korean_edition.py types Korean words into the built site's search
 page in Chromium and checks the hits.
 """
@@ -122,7 +126,63 @@ def complete_js_messages(app, exception) -> None:
     path.write_text(prefix + json.dumps(data, sort_keys=True, indent=4) + suffix + "\n", encoding="utf-8")
 
 
+# -- Ranking: where a subject is treated before where it is defined ------------------
+
+def rank_sections_before_glossary(index: dict, glossary_doc: str, stem=str.lower) -> dict:
+    """Reorder what the search finds for a glossary term (every edition).
+
+    Sphinx lists a term's glossary entry among the main hits and the index
+    entries of the sections that treat a subject ({index} in a chapter)
+    after every other hit, so "KORUS" put the Glossary first and Economic
+    Cooperation last; and it lists the Glossary twice, as that entry and as
+    a page whose text holds the word. Here the sections' index entries are
+    main hits (ranked by how much of the entry the query matches) and the
+    glossary's entries come after them, and the Glossary is no longer a page
+    hit for a word of a term it defines: the term's own entry leads there, to
+    the definition itself.
+    """
+    docnames = index["docnames"]
+    if glossary_doc not in docnames:
+        return index
+    glossary = docnames.index(glossary_doc)
+    term_words = set()
+    for entry, targets in index.get("indexentries", {}).items():
+        if any(file == glossary for file, _anchor, _main in targets):
+            term_words.update(stem(word) for word in re.findall(r"\w+", entry))
+        index["indexentries"][entry] = [
+            [file, anchor, file != glossary] for file, anchor, _main in targets]
+    for key in ("terms", "titleterms"):
+        for word, files in index.get(key, {}).items():
+            if word not in term_words:
+                continue
+            if files == glossary:
+                index[key][word] = []
+            elif isinstance(files, list) and glossary in files:
+                index[key][word] = [f for f in files if f != glossary]
+    return index
+
+
+def rerank_search_index(app, exception) -> None:
+    """build-finished: rewrite searchindex.js (rank_sections_before_glossary)."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    path = Path(app.outdir) / "searchindex.js"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    prefix, suffix = "Search.setIndex(", ")"
+    index = json.loads(text[text.index(prefix) + len(prefix):text.rindex(suffix)])
+    indexer = getattr(app.builder, "indexer", None)
+    stem = indexer.lang.stem if indexer is not None else str.lower
+    index = rank_sections_before_glossary(index, app.config.report_glossary_doc, stem)
+    # As Sphinx writes it (sphinx.search's js_index).
+    path.write_text(prefix + json.dumps(index, separators=(",", ":"), sort_keys=True) + suffix,
+                    encoding="utf-8")
+
+
 def setup(app):
     app.add_search_language(SearchKorean)
+    app.add_config_value("report_glossary_doc", "backmatter/glossary", "html", types=frozenset({str}))
     app.connect("build-finished", complete_js_messages)
+    app.connect("build-finished", rerank_search_index)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

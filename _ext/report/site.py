@@ -50,6 +50,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from docutils import nodes
+from sphinx.writers.html5 import HTML5Translator
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
@@ -338,8 +339,22 @@ def depart_citation(self, node: nodes.citation) -> None:
         self.body.append("</div>\n")
 
 
+# -- Glossary terms ------------------------------------------------------------------
+
+def visit_term(self, node: nodes.term) -> None:
+    HTML5Translator.visit_term(self, node)
+
+
+def depart_term(self, node: nodes.term) -> None:
+    # A line break after </dt>: the search's summaries take a page's
+    # textContent, which glued a term to its definition ("KORUS FTAThe …").
+    HTML5Translator.depart_term(self, node)
+    self.body.append("\n")
+
+
 def setup(app: Sphinx):
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
+    app.add_node(nodes.term, override=True, html=(visit_term, depart_term))
     # Where the PDF and EPUB are looked for; empty: beside the doctree cache.
     app.add_config_value("report_downloads_dir", "", "", types=frozenset({str}))
     # The card shows the cover and its subtitle (report_subtitle).

@@ -1,0 +1,62 @@
+"""What the website's search lists for a glossary term (issue 14).
+
+Reads the built search index and glossary page of both editions: the
+sections that treat a term come before the glossary's entry, the Glossary is
+listed once (its term entry, not also as a page hit for the term's words), and
+a term is not glued to its definition in the page text that summaries show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = {"en": ROOT / "_build" / "html", "ko": ROOT / "_build" / "ko" / "html"}
+GLOSSARY = "backmatter/glossary"
+
+
+@pytest.fixture(params=sorted(SITES), scope="module")
+def site(request) -> Path:
+    site = SITES[request.param]
+    if not (site / "searchindex.js").is_file():
+        pytest.fail(f"{site} has no search index: run make html"
+                    + (" LANGUAGE=ko" if request.param == "ko" else ""))
+    return site
+
+
+def search_index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def test_sections_come_before_the_glossary_entry(site: Path) -> None:
+    index = search_index(site)
+    glossary = index["docnames"].index(GLOSSARY)
+    entries = index["indexentries"]
+    korus = entries["korus fta"]
+    main = {index["docnames"][file] for file, _anchor, is_main in korus if is_main}
+    assert "chapters/02-current-state" in main, korus
+    glossary_main = [entry for entry, targets in entries.items()
+                     for file, _anchor, is_main in targets if file == glossary and is_main]
+    assert not glossary_main, f"glossary entries ranked as main hits: {glossary_main}"
+
+
+def test_the_glossary_is_listed_once_for_a_term(site: Path) -> None:
+    index = search_index(site)
+    glossary = index["docnames"].index(GLOSSARY)
+    files = index["terms"].get("korus", [])
+    files = files if isinstance(files, list) else [files]
+    as_entry = any(file == glossary for entry, targets in index["indexentries"].items()
+                   if "korus" in entry for file, _anchor, _main in targets)
+    assert not (as_entry and glossary in files), \
+        "the Glossary is listed twice for 'korus': as its term entry and as a page hit"
+
+
+def test_a_term_is_not_glued_to_its_definition(site: Path) -> None:
+    html = (site / f"{GLOSSARY}.html").read_text(encoding="utf-8")
+    glued = re.findall(r"</dt><dd>", html)
+    assert not glued, f"{len(glued)} glossary terms end right where their definition starts"
