@@ -1,71 +1,39 @@
-"""Shared fixtures: each output format is built once per test session.
+"""Shared fixtures: each format of each edition is built once per test run.
 
-The builds use the project's own Makefile (the same commands a person, CI and
-the docs use) with BUILDDIR pointing into pytest's temporary folder, so the
-tests never touch _build/ and always see the current sources. The three builds
-share one doctree cache, as `make book` does.
+The whole book is built only for what only the whole book can show. Each
+format of each edition (epub, pdf, html × English, Korean) is a session
+fixture built with the project's own Makefile (the commands a person, CI and
+the docs use) into one build folder under pytest's temporary folder, shared
+by every pytest-xdist worker of the run: a file lock per edition around
+building, and a stamp per format, so whichever worker asks first builds it and
+the others wait and read it. The formats of an edition are built in
+`make book`'s order (EPUB, PDF, then the website, which ships the two), each
+after the ones before it, so what the folder holds never depends on which
+test, or which worker, asked first. No test changes that folder.
+
+A rule of the extension is tested as Sphinx tests its own extensions: a small
+project per case in tests/roots/test-<name>/, built with sphinx.testing's
+`app` fixture (@pytest.mark.sphinx("html", testroot="<name>")), reading its
+warning stream with helpers.reported.
+
+Plain helpers are in tests/helpers.py; test files import from there (these
+names are also re-exported here for older imports).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
+import threading
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# Rules of the extension are tested as Sphinx tests its own extensions: a small
-# project per case in tests/roots/test-<name>/, built with sphinx.testing's
-# `app` fixture (@pytest.mark.sphinx("html", testroot="<name>")).
+from helpers import (IN_CI, KO, REPORT, ROOT, SLUG, VENV, Result, copy_project,  # noqa: F401
+                     locked, make, pdftotext, serve)
+
 pytest_plugins = ["sphinx.testing.fixtures"]
-
-ROOT = Path(__file__).resolve().parent.parent
-# The extension's modules (report.identity, and those the test roots load).
-sys.path.insert(0, str(ROOT / "_ext"))
-from report import identity  # noqa: E402
-
-REPORT = identity.load(ROOT / "report.toml")
-SLUG = REPORT["slug"]
-VENV = Path(sys.executable).parent.parent
-IN_CI = os.environ.get("CI") == "true"
-
-# What a copy of the project leaves out: outputs, caches and the virtualenv.
-COPY_IGNORE = shutil.ignore_patterns(
-    "_build", "dist", ".venv", ".git", ".pytest_cache", "__pycache__", "bench-results"
-)
-
-
-@dataclass
-class Result:
-    returncode: int
-    output: str
-
-
-def make(target: str, project: Path, builddir: Path, *extra: str) -> Result:
-    """Run `make TARGET` in PROJECT with outputs in BUILDDIR, using this venv."""
-    proc = subprocess.run(
-        ["make", "--no-print-directory", target, f"BUILDDIR={builddir}",
-         f"VENV={VENV}", *extra],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "SPHINXOPTS": "-q"},
-    )
-    return Result(proc.returncode, proc.stdout + proc.stderr)
-
-
-def build_or_fail(target: str, builddir: Path, *extra: str) -> None:
-    result = make(target, ROOT, builddir, *extra)
-    if result.returncode != 0:
-        pytest.fail(f"make {target} {' '.join(extra)} failed:\n{result.output[-5000:]}", pytrace=False)
-
-
-def copy_project(dest: Path) -> Path:
-    """A private copy of the sources, for tests that change them."""
-    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
-    return dest
 
 
 def _require(marker: str, *commands: str) -> None:
@@ -93,21 +61,136 @@ def rootdir() -> Path:
     return Path(__file__).resolve().parent / "roots"
 
 
+# -- The whole book, once per run, shared by the workers ------------------------------
+
+# `make book`'s order: the website last, since it ships the EPUB and the PDF.
+BOOK_ORDER = ("epub", "latexpdf", "html")
+
+
+def has_tex() -> bool:
+    return bool(shutil.which("xelatex") and shutil.which("latexmk"))
+
+
 @pytest.fixture(scope="session")
 def builddir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("build")
+    """The build folder of this run. Under pytest-xdist, each worker's basetemp
+    is a folder of the run's own (pytest-NN/popen-gwN), so their parent is
+    shared by this run's workers and no other run (pytest-xdist's documented
+    pattern for session fixtures)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "book"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
-@pytest.fixture(scope="session")
-def html_dir(builddir: Path) -> Path:
-    build_or_fail("html", builddir)
-    return builddir / "html"
+def book_steps(target: str) -> list[str]:
+    """The formats built for TARGET, in `make book`'s order. Without TeX (a
+    contributor's subset, never `make test`, which installs it) the website is
+    built after the EPUB only, and requires_tex tests fail."""
+    return [s for s in BOOK_ORDER[: BOOK_ORDER.index(target) + 1] if s != "latexpdf" or has_tex()]
+
+
+def built_once(builddir: Path, step: str, edition: str) -> str:
+    """Build STEP of EDITION unless a worker of this run has: "ok", or why not."""
+    extra = (KO,) if edition else ()
+    name = edition or REPORT["language"]
+    stamp = builddir / f".{name}-{step}.built"
+    with locked(builddir / f".{name}.lock"):
+        if not stamp.exists():
+            # UTC and umask 027: the release tests/test_release.py builds from
+            # scratch (Asia/Seoul, umask 022) must give the same bytes.
+            result = make(step, ROOT, builddir, *extra, umask=0o027, TZ="UTC")
+            stamp.write_text("ok" if result.returncode == 0 else
+                             f"make {step} {' '.join(extra)} failed:\n{result.output[-5000:]}")
+        return stamp.read_text()
+
+
+def build_book(builddir: Path, target: str, edition: str = "") -> None:
+    """TARGET (epub, latexpdf, html) of EDITION ("" or "ko") built, once per run
+    for all workers, after every format `make book` builds before it."""
+    if target == "latexpdf":
+        _require("requires_tex", "xelatex", "latexmk")
+    for step in book_steps(target):
+        outcome = built_once(builddir, step, edition)
+        if outcome != "ok":
+            pytest.fail(outcome, pytrace=False)
+
+
+# What each fixture needs built: (edition, target).
+BOOK_FIXTURES = {
+    "epub_file": ("", "epub"), "pdf_file": ("", "latexpdf"), "html_dir": ("", "html"),
+    "ko_epub_file": ("ko", "epub"), "ko_pdf_file": ("ko", "latexpdf"), "ko_html_dir": ("ko", "html"),
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def books_in_the_background(request, builddir: Path):
+    """Start building, in a thread, what the tests of this run will ask for, so
+    the two editions build side by side on two workers while the first tests
+    run: the first worker starts with the English edition, the second with the
+    Korean one. The same locks and stamps as the fixtures: nothing is built
+    twice, and the fixtures still wait for what they need."""
+    wanted: dict[str, str] = {}
+    for item in request.session.items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in BOOK_FIXTURES:
+                edition, target = BOOK_FIXTURES[fixture]
+                if edition not in wanted or BOOK_ORDER.index(target) > BOOK_ORDER.index(wanted[edition]):
+                    wanted[edition] = target
+    editions = sorted(wanted, reverse=os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0")
+
+    def build() -> None:
+        for edition in editions:
+            for step in book_steps(wanted[edition]):
+                if built_once(builddir, step, edition) != "ok":
+                    break  # the fixture reports it to the tests that need it
+
+    thread = threading.Thread(target=build, name="books", daemon=True)
+    thread.start()
+    yield
+    thread.join()
 
 
 @pytest.fixture(scope="session")
 def epub_file(builddir: Path) -> Path:
-    build_or_fail("epub", builddir)
+    build_book(builddir, "epub")
     return builddir / "epub" / f"{SLUG}.epub"
+
+
+@pytest.fixture(scope="session")
+def pdf_file(builddir: Path) -> Path:
+    build_book(builddir, "latexpdf")
+    return builddir / "latex" / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="session")
+def html_dir(builddir: Path) -> Path:
+    """The website as `make book` publishes it: EPUB and PDF first."""
+    build_book(builddir, "html")
+    return builddir / "html"
+
+
+# Built into the same folder, where the Makefile puts the Korean edition
+# (<builddir>/ko/…) beside the English one, so the two websites' language
+# switches reach each other.
+@pytest.fixture(scope="session")
+def ko_epub_file(builddir: Path) -> Path:
+    build_book(builddir, "epub", "ko")
+    return builddir / "ko" / "epub" / f"{SLUG}.epub"
+
+
+@pytest.fixture(scope="session")
+def ko_pdf_file(builddir: Path) -> Path:
+    build_book(builddir, "latexpdf", "ko")
+    return builddir / "ko" / "latex" / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="session")
+def ko_html_dir(builddir: Path) -> Path:
+    build_book(builddir, "html", "ko")
+    return builddir / "ko" / "html"
 
 
 def unpack(epub: Path, dest: Path) -> Path:
@@ -117,28 +200,43 @@ def unpack(epub: Path, dest: Path) -> Path:
     return dest
 
 
-def pdftotext(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout
-
-
 @pytest.fixture(scope="session")
 def epub_dir(epub_file: Path, tmp_path_factory) -> Path:
     return unpack(epub_file, tmp_path_factory.mktemp("epub-unpacked"))
 
 
 @pytest.fixture(scope="session")
-def pdf_file(builddir: Path) -> Path:
-    _require("requires_tex", "xelatex", "latexmk")
-    build_or_fail("latexpdf", builddir)
-    return builddir / "latex" / f"{SLUG}.pdf"
+def ko_epub_dir(ko_epub_file: Path, tmp_path_factory) -> Path:
+    return unpack(ko_epub_file, tmp_path_factory.mktemp("ko-epub-unpacked"))
 
 
 @pytest.fixture(scope="session")
 def pdf_text(pdf_file: Path) -> str:
     return pdftotext(pdf_file)
+
+
+@pytest.fixture(scope="session")
+def ko_pdf_text(ko_pdf_file: Path) -> str:
+    return pdftotext(ko_pdf_file)
+
+
+# -- The websites served, and a browser ----------------------------------------------
+
+@pytest.fixture(scope="session")
+def server(html_dir: Path):
+    """The English website under its base URL's path (/en/latest/), as the host
+    serves it, a missing URL answered with 404.html."""
+    from urllib.parse import urlsplit
+
+    with serve(html_dir, urlsplit(REPORT["base_url"]).path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def both_sites(builddir: Path, html_dir: Path, ko_html_dir: Path):
+    """The build folder served as it is: html/ and ko/html/ side by side."""
+    with serve(builddir) as url:
+        yield url
 
 
 # Chromium must not reach the network by itself (toolchain facts).
@@ -160,40 +258,20 @@ def browser():
         chromium.close()
 
 
-# -- The Korean edition (docs/korean-edition.md) ----------------------------------
-# Built with `make … LANGUAGE=ko` into the same build folder, so it lies where
-# the Makefile puts it (<builddir>/ko/…) beside the English one, and the two
-# websites' language switches reach each other.
-KO = "LANGUAGE=ko"
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests leave their pictures for people to look at: a
+    temporary folder, or $REPORT_SCREENSHOTS_DIR when set (CI keeps it as an
+    artifact); never _build/, which the tests do not touch."""
+    chosen = os.environ.get("REPORT_SCREENSHOTS_DIR")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")
-def ko_epub_file(builddir: Path) -> Path:
-    build_or_fail("epub", builddir, KO)
-    return builddir / "ko" / "epub" / f"{SLUG}.epub"
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
 
-
-@pytest.fixture(scope="session")
-def ko_epub_dir(ko_epub_file: Path, tmp_path_factory) -> Path:
-    return unpack(ko_epub_file, tmp_path_factory.mktemp("ko-epub-unpacked"))
-
-
-@pytest.fixture(scope="session")
-def ko_pdf_file(builddir: Path) -> Path:
-    _require("requires_tex", "xelatex", "latexmk")
-    build_or_fail("latexpdf", builddir, KO)
-    return builddir / "ko" / "latex" / f"{SLUG}.pdf"
-
-
-@pytest.fixture(scope="session")
-def ko_pdf_text(ko_pdf_file: Path) -> str:
-    return pdftotext(ko_pdf_file)
-
-
-@pytest.fixture(scope="session")
-def ko_html_dir(request, builddir: Path, ko_epub_file: Path) -> Path:
-    """The Korean website as `make book LANGUAGE=ko` publishes it: EPUB and PDF first."""
-    if shutil.which("xelatex") and shutil.which("latexmk"):
-        request.getfixturevalue("ko_pdf_file")
-    build_or_fail("html", builddir, KO)
-    return builddir / "ko" / "html"
+    return Axe()  # its axe.min.js ships inside the PyPI package, no CDN

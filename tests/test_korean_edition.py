@@ -3,8 +3,8 @@
 It is built from the same sources with `make … LANGUAGE=ko` (the session
 fixtures ko_html_dir, ko_epub_file, ko_pdf_file in conftest.py), into the same
 build folder as the English edition, where the Makefile puts it. The checks
-read the built files, as the English edition's tests do, and reuse their
-helpers:
+read the built files, as the English edition's tests do, with the same
+helpers (tests/helpers.py):
 
 - the translation: every message of locales/ko translated and none fuzzy, its
   markup (citations, cross-references, substitutions) kept; the extension's
@@ -18,23 +18,22 @@ helpers:
 - the website: the language switch on every page of both editions, leading to
   the same page in the other; search that finds Korean words, in Chromium;
   no console errors or serious axe-core violations;
-- EPUBCheck with no message, links that resolve, unique ids, two builds
-  byte-identical, and the required-section checks (R004) and the timeline's
-  translation check (R032) firing on a planted defect, with file and line.
+- EPUBCheck with no message, links that resolve, unique ids; Read the Docs'
+  commands for the Korean project.
+
+That two builds are byte-identical is shown by tests/test_release.py (the
+release built from scratch holds this session's Korean files); the rules'
+Korean cases (R004 against the translated title, R032) by small test roots in
+tests/test_rules_structure.py and tests/test_rules_data.py.
 """
 
 from __future__ import annotations
 
 import csv
-import http.server
-import io
 import re
 import subprocess
 import sys
-import threading
-import unicodedata
 from collections import Counter
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,18 +43,15 @@ from lxml import etree, html
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import REPORT, ROOT, SLUG, copy_project, make
-from test_epub import NS, XML_LANG, meta, package, parse as parse_xml, spine, text_runs, xhtml_pages
-from test_links import broken_links
-from test_site import Recorder, axe, pages_of, visit  # noqa: F401 (axe is a fixture)
-from test_structure import (REQUIRED, assert_contains_required, epub_outline, html_outline,
-                            labels_without_anchor, pdf_outline)
+from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs,
+                     Recorder, assert_built, assert_contains_required, broken_links, compact,
+                     copy_project, epub_outline, epubcheck, html_outline, labels_without_anchor,
+                     meta, package, pages_of, parse_xml, pdf_outline, spine, text_runs, visit,
+                     xhtml_pages)
 
 KO = REPORT["ko"]
 CATALOGS = ROOT / "locales" / "ko" / "LC_MESSAGES"
 EXTENSION_CATALOG = ROOT / "_ext" / "report" / "locales" / "ko" / "LC_MESSAGES" / "sphinx.po"
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
-HANGUL_WORD = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 CHAPTER = "chapters/02-current-state.html"
 
 
@@ -87,19 +83,8 @@ def translated_required() -> list[dict]:
 
 
 def assert_korean_structure(found, where: str) -> None:
-    """test_structure's check, against the translated list."""
-    import test_structure
-
-    original = test_structure.REQUIRED
-    test_structure.REQUIRED = translated_required()
-    try:
-        assert_contains_required(found, where)
-    finally:
-        test_structure.REQUIRED = original
-
-
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """The English edition's check, against the translated list."""
+    assert_contains_required(found, where, translated_required())
 
 
 # -- The translation ----------------------------------------------------------------
@@ -206,13 +191,10 @@ def test_pages_carry_the_korean_title_and_metadata(ko_html_dir: Path) -> None:
     assert cover and "표지" in cover[0] and KO["title"] in cover[0], cover
 
 
-def test_internal_links_resolve_and_ids_are_unique(ko_html_dir: Path, monkeypatch) -> None:
-    import test_links
-
-    # The 404 page's links start at the Korean edition's hosted path (/ko/latest/).
-    monkeypatch.setattr(test_links, "SITE_PATH", urlsplit(KO["base_url"]).path)
+def test_internal_links_resolve_and_ids_are_unique(ko_html_dir: Path) -> None:
     pages = sorted(p for p in ko_html_dir.rglob("*.html") if "_static" not in p.parts)
-    assert not broken_links(ko_html_dir, pages, lambda p: html.parse(str(p)))
+    # The 404 page's links start at the Korean edition's hosted path (/ko/latest/).
+    assert not broken_links(ko_html_dir, pages, lambda p: html.parse(str(p)), urlsplit(KO["base_url"]).path)
     duplicates = {str(p.relative_to(ko_html_dir)): [i for i, n in Counter(html.parse(str(p)).xpath("//@id")).items() if n > 1]
                   for p in pages}
     assert not {p: d for p, d in duplicates.items() if d}
@@ -288,9 +270,9 @@ def test_timeline_is_korean_and_keeps_every_source(ko_html_dir: Path, html_dir: 
 
 @pytest.mark.requires_java
 def test_epubcheck_reports_nothing(ko_epub_file: Path) -> None:
-    from test_epub import test_epubcheck_reports_nothing as epubcheck
-
-    epubcheck(ko_epub_file)
+    found, proc = epubcheck(ko_epub_file)
+    assert not found, "EPUBCheck:\n" + "\n".join(found)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_epub_metadata_is_korean(ko_epub_dir: Path) -> None:
@@ -434,22 +416,6 @@ def test_pdf_latex_log_is_clean(ko_pdf_file: Path) -> None:
 
 # -- In a browser ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def both_sites(builddir: Path, html_dir: Path, ko_html_dir: Path):
-    """The build folder served as is: _build/html and _build/ko/html side by side."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(QuietHandler, directory=str(builddir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def ko_page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -513,81 +479,18 @@ def test_korean_pages_have_no_console_errors_or_serious_axe_violations(browser, 
     assert not bad and not recorder.foreign, "\n".join(bad) + "\n".join(recorder.foreign)
 
 
-# -- Reproducible, and its checks can fail ------------------------------------------------------
-
-@pytest.mark.slow
-@pytest.mark.requires_tex
-def test_two_builds_are_identical(tmp_path: Path, ko_html_dir: Path, ko_epub_file: Path, ko_pdf_file: Path) -> None:
-    """The Korean edition built again, in another folder: the same bytes."""
-    for target in ("epub", "latexpdf", "html"):
-        result = make(target, ROOT, tmp_path, "LANGUAGE=ko")
-        assert result.returncode == 0, result.output[-3000:]
-    again = tmp_path / "ko"
-    assert (again / "epub" / ko_epub_file.name).read_bytes() == ko_epub_file.read_bytes()
-    assert (again / "latex" / ko_pdf_file.name).read_bytes() == ko_pdf_file.read_bytes()
-    files = sorted(p.relative_to(ko_html_dir) for p in ko_html_dir.rglob("*") if p.is_file() and p.name != ".buildinfo")
-    assert files == sorted(p.relative_to(again / "html") for p in (again / "html").rglob("*")
-                           if p.is_file() and p.name != ".buildinfo")
-    differ = [str(f) for f in files if (ko_html_dir / f).read_bytes() != (again / "html" / f).read_bytes()]
-    assert not differ, f"website files that differ: {differ[:20]}"
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory):
-    """A copy with a required section renamed in the source (so the Korean
-    heading falls back to the new, untranslated title) and a timeline row
-    without its Korean label, built once with LANGUAGE=ko."""
-    project = copy_project(tmp_path_factory.mktemp("ko-defects") / "project")
-    where = {}
-    chapter = project / "chapters/03-key-issues.md"
-    source = chapter.read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(source, 1) if text == "## Defense Costs")
-    source[line - 1] = "## Defence Costs"
-    chapter.write_text("\n".join(source) + "\n", encoding="utf-8")
-    where["R004"] = ("chapters/03-key-issues.md", line)
-    rows = list(csv.reader(io.StringIO((project / "data/timeline.csv").read_text(encoding="utf-8"))))
-    rows[3][rows[0].index("label_ko")] = ""
-    with (project / "data/timeline.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    where["R032"] = ("data/timeline.csv", 4)
-    result = make("html", project, project / "_build", "LANGUAGE=ko")
-    return result, where
-
-
-@pytest.mark.slow
-def test_renamed_required_section_is_reported_in_korean(defective) -> None:
-    result, where = defective
-    relpath, line = where["R004"]
-    assert result.returncode != 0
-    # The required title as the Korean catalog has it, and the heading found.
-    assert any(f"{relpath}:{line}" in l and "R004" in l and "'방위비 분담'" in l and "'Defence Costs'" in l
-               for l in result.output.splitlines()), result.output[-3000:]
-
-
-@pytest.mark.slow
-def test_untranslated_timeline_row_is_reported(defective) -> None:
-    result, where = defective
-    relpath, line = where["R032"]
-    assert any(f"{relpath}:{line}" in l and "R032" in l and "label_ko" in l
-               for l in result.output.splitlines()), result.output[-3000:]
-
-
 # -- Read the Docs, as a translation project --------------------------------------------
 
 @pytest.fixture(scope="module")
 def rtd_ko(tmp_path_factory):
     """Read the Docs' commands (tests/test_release.py) for the Korean project:
     Language set to Korean, served at /ko/latest/ (docs/korean-edition.md)."""
-    from test_release import ReadTheDocs
-
     checkout = copy_project(tmp_path_factory.mktemp("readthedocs-ko") / "checkout")
     return ReadTheDocs(checkout, language="ko", canonical=KO["base_url"])
 
 
 @pytest.mark.slow
 def test_readthedocs_builds_the_korean_site_and_epub_with_hosted_links(rtd_ko) -> None:
-    from test_release import assert_built
-
     for fmt in ("html", "htmlzip", "epub"):
         assert_built(rtd_ko.build(fmt), fmt)
     site = rtd_ko.output / "html"
@@ -603,8 +506,6 @@ def test_readthedocs_builds_the_korean_site_and_epub_with_hosted_links(rtd_ko) -
 @pytest.mark.slow
 @pytest.mark.requires_tex
 def test_readthedocs_builds_the_korean_pdf_with_its_korean_index(rtd_ko) -> None:
-    from test_release import assert_built
-
     assert_built(rtd_ko.build("pdf"), "LaTeX")
     result = rtd_ko.latexmk()
     latex = rtd_ko.output / "pdf"

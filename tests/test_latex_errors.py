@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, pdftotext
+from helpers import ROOT, pdftotext
 
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 

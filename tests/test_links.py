@@ -9,8 +9,6 @@ from __future__ import annotations
 import http.server
 import json
 import re
-import subprocess
-import threading
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,58 +17,17 @@ import pytest
 from lxml import etree, html
 from pypdf import PdfReader
 
-from conftest import REPORT, ROOT, VENV, copy_project
+from helpers import REPORT, ROOT, broken_links, copy_root, serve
 
 # The 404 page links from the site's root (it is served at any depth), e.g.
 # /en/latest/index.html; such links are resolved against the built site.
 SITE_PATH = urlsplit(REPORT["base_url"]).path
 
-LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image": "href"}
-
-
-def broken_links(root: Path, pages: list[Path], parse) -> list[str]:
-    """Relative links whose file or fragment does not exist, as 'page: target'."""
-    ids_cache: dict[Path, set[str]] = {}
-
-    def ids_of(path: Path) -> set[str]:
-        if path not in ids_cache:
-            ids_cache[path] = set(parse(path).xpath("//@id")) if path.suffix in {".html", ".xhtml"} else set()
-        return ids_cache[path]
-
-    broken = []
-    for page in pages:
-        tree = parse(page)
-        for element in tree.iter():
-            if not isinstance(element.tag, str):
-                continue
-            tag = etree.QName(element).localname
-            attr = LINK_ATTRS.get(tag)
-            value = element.get(attr) or element.get("{http://www.w3.org/1999/xlink}href") if attr else None
-            if not value:
-                continue
-            # A link with hreflang leads to the other edition, a build of its
-            # own (report.switch): test_korean_edition.py checks those links
-            # with both editions built.
-            if element.get("hreflang"):
-                continue
-            parts = urlsplit(value)
-            if parts.scheme or parts.netloc or value.startswith("mailto:"):
-                continue
-            if parts.path.startswith("/"):
-                target = (root / unquote(parts.path).removeprefix(SITE_PATH)).resolve()
-            else:
-                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if not target.exists():
-                broken.append(f"{page.relative_to(root)}: {value} (no such file)")
-            elif parts.fragment and parts.fragment not in ids_of(target):
-                broken.append(f"{page.relative_to(root)}: {value} (no such anchor)")
-    return broken
-
 
 def test_html_internal_links_resolve(html_dir: Path) -> None:
     # _static/ holds the theme's template fragments, not pages.
     pages = sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
-    assert not broken_links(html_dir, pages, lambda p: html.parse(str(p)))
+    assert not broken_links(html_dir, pages, lambda p: html.parse(str(p)), SITE_PATH)
 
 
 def test_epub_internal_links_resolve(epub_dir: Path) -> None:
@@ -170,27 +127,20 @@ class _Site(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_linkcheck_reports_a_broken_link(tmp_path: Path) -> None:
-    """Sphinx's linkcheck, as `make linkcheck` runs it, against a local server."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        project = copy_project(tmp_path / "project")
-        chapter = project / "chapters" / "05-conclusion.md"
-        chapter.write_text(chapter.read_text(encoding="utf-8")
-                           + f"\n\nSee [a good page]({base}/good) and [a gone page]({base}/gone).\n",
+def test_linkcheck_reports_a_broken_link(make_app, rootdir, sphinx_test_tempdir) -> None:
+    """Sphinx's linkcheck, the builder `make linkcheck` runs, against a local
+    server, on a small test root: the broken link named with its file and line."""
+    srcdir = copy_root(rootdir, sphinx_test_tempdir, "linkcheck", "local")
+    chapter = srcdir / "chapter.md"
+    with serve(handler=_Site) as base:
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text + f"\nSee [a good page]({base}good) and [a gone page]({base}gone).\n",
                            encoding="utf-8")
-        out = tmp_path / "linkcheck"
-        proc = subprocess.run(
-            [str(VENV / "bin" / "sphinx-build"), "-q", "-b", "linkcheck", "-D", "linkcheck_ignore=^https://",
-             "-D", "linkcheck_retries=1", ".", str(out)],
-            cwd=project, capture_output=True, text=True, timeout=300,
-        )
-    finally:
-        server.shutdown()
-    assert proc.returncode != 0, "linkcheck passed a broken link"
-    results = {r["uri"]: r for r in map(json.loads, (out / "output.json").read_text().splitlines())}
-    assert results[f"{base}/good"]["status"] == "working"
-    gone = results[f"{base}/gone"]
-    assert gone["status"] == "broken" and gone["filename"].endswith("05-conclusion.md") and gone["lineno"]
+        line = len(text.splitlines()) + 2
+        app = make_app("linkcheck", srcdir=srcdir)
+        app.build()
+    assert app.statuscode != 0, "linkcheck passed a broken link"
+    results = {r["uri"]: r for r in map(json.loads, (app.outdir / "output.json").read_text().splitlines())}
+    assert results[f"{base}good"]["status"] == "working"
+    gone = results[f"{base}gone"]
+    assert gone["status"] == "broken" and gone["filename"] == "chapter.md" and gone["lineno"] == line, gone

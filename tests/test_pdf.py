@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPORT, ROOT
+from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT
 
 pytestmark = pytest.mark.requires_tex
 
-HANGUL_WORD = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 
 
@@ -53,7 +52,7 @@ def test_cjk_font_is_used_only_for_hangul(pdf_file: Path) -> None:
     for page in reader.pages:
         def visit(text, cm, tm, font_dict, font_size):
             if text.strip() and font_dict and "CJK" in str(font_dict.get("/BaseFont", "")):
-                offenders.update(ch for ch in text if not HANGUL_WORD.match(ch) and not ch.isspace() and ch != "\u00b7")
+                offenders.update(ch for ch in text if not HANGUL.match(ch) and not ch.isspace() and ch != "\u00b7")
 
         page.extract_text(visitor_text=visit)
     assert not offenders, f"non-Hangul characters set in the CJK font: {sorted(offenders)}"

@@ -5,9 +5,16 @@
   format it hosts without a warning, and the PDF's LaTeX log is clean: the
   hosted site and downloads are as good as ours.
 - `make dist` writes versioned files named from report.toml and a SHA256SUMS
-  that `sha256sum -c` accepts; two clean builds in different folders, at
-  different times, in different time zones and under different umasks, are
-  byte-identical; a build that fails leaves the previous dist/ untouched.
+  that `sha256sum -c` accepts; a build that fails leaves the previous dist/
+  untouched.
+- Two clean builds of one commit, in different folders, at different times,
+  in different time zones and under different umasks, are byte-identical:
+  the release is built once from scratch (no doctree cache, Asia/Seoul,
+  umask 022, over an old dist/) and its files are compared with the session's
+  builds of both editions (another folder, earlier, UTC, umask 027, made with
+  the same SOURCE_DATE_EPOCH by tests/conftest.py). The two websites differ
+  only where they must: a release's language switch links to the hosted
+  editions, a local build's to the edition beside it.
 
 What each step means and how to release: docs/hosting.md, docs/releasing.md.
 """
@@ -25,40 +32,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import REPORT, ROOT, SLUG, VENV, copy_project
+from helpers import (REPORT, ROOT, RTD_CONFIG, SLUG, SOURCE_DATE_EPOCH, VENV, ReadTheDocs, assert_built,
+                     clean_env, copy_project, last_commit_time)
 
 VERSION = REPORT["version"]
 BASE = f"{SLUG}-{VERSION}"
 # Each edition: the original, then each translation named by its language
 # (the [ko] table of report.toml: the Korean edition, …-ko.pdf).
-RELEASE_FILES = [f"{BASE}{edition}{suffix}" for edition in
-                 ["", *(f"-{lang}" for lang, table in REPORT.items() if isinstance(table, dict))]
+TRANSLATIONS = [lang for lang, table in REPORT.items() if isinstance(table, dict)]
+RELEASE_FILES = [f"{BASE}{edition}{suffix}" for edition in ["", *(f"-{lang}" for lang in TRANSLATIONS)]
                  for suffix in ("-html.zip", ".epub", ".pdf")]
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
-RTD_CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
-
-# Variables of the outer make or of `make test` that must not leak into the
-# builds under test: each sets its own.
-LEAKY = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "TZ"}
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in LEAKY} | extra
-
-
-def last_commit_time() -> int | None:
-    proc = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
-                          capture_output=True, text=True)
-    return int(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
-
-
-# Both releases stand for one commit: the one being tested (or a fixed date
-# when the sources are not a git checkout).
-EPOCH = last_commit_time() or 1_795_000_000
+# The release is made for the commit being tested, with the date the
+# session's builds were given.
+EPOCH = SOURCE_DATE_EPOCH
 
 
 def sha256(path: Path) -> str:
@@ -117,75 +107,11 @@ def test_readthedocs_installs_the_fonts_the_local_build_installs() -> None:
     assert fonts <= apt, f"add {sorted(fonts - apt)} to build.apt_packages in .readthedocs.yaml"
 
 
-# -- Read the Docs' build, emulated -------------------------------------------------
-
-class ReadTheDocs:
-    """Read the Docs' commands for a Sphinx project with formats (as in
-    readthedocs.org, readthedocs/doc_builder/backends/sphinx.py): each format in
-    turn, one shared doctree cache, outputs in $READTHEDOCS_OUTPUT/<format>
-    inside the checkout, run from the folder of conf.py."""
-
-    ORDER = ("html", "htmlzip", "pdf", "epub")
-    BUILDER = {"html": "html", "htmlzip": "singlehtml", "pdf": "latex", "epub": "epub"}
-
-    def __init__(self, checkout: Path, language: str = REPORT["language"],
-                 canonical: str = REPORT["base_url"]) -> None:
-        # language, canonical: a translation project (the Korean edition,
-        # tests/test_korean_edition.py) is built with its own.
-        self.checkout = checkout
-        self.output = checkout / "_readthedocs"
-        self.cwd = (checkout / RTD_CONFIG["sphinx"]["configuration"]).parent
-        self.language = language
-        self.canonical = canonical
-        # Read the Docs sets no SOURCE_DATE_EPOCH; it does set these.
-        self.env = clean_env(
-            PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ['PATH']}",
-            READTHEDOCS="True", READTHEDOCS_PROJECT=SLUG, READTHEDOCS_VERSION="latest",
-            READTHEDOCS_LANGUAGE=language, READTHEDOCS_OUTPUT=f"{self.output}/",
-            READTHEDOCS_CANONICAL_URL=self.canonical,
-        )
-        self.results: dict[str, subprocess.CompletedProcess] = {}
-
-    def run(self, *cmd: str, cwd: Path) -> subprocess.CompletedProcess:
-        return subprocess.run(cmd, cwd=cwd, env=self.env, capture_output=True, text=True)
-
-    def build(self, fmt: str) -> subprocess.CompletedProcess:
-        """Build FMT, and every format Read the Docs builds before it, once."""
-        for earlier in self.ORDER[: self.ORDER.index(fmt) + 1]:
-            if earlier not in self.results:
-                self.results[earlier] = self._sphinx(earlier)
-        return self.results[fmt]
-
-    def _sphinx(self, fmt: str) -> subprocess.CompletedProcess:
-        strict = []
-        # Read the Docs adds -W --keep-going for fail_on_warning, except on its
-        # LaTeX step; our test is stricter there and reads the output.
-        if RTD_CONFIG["sphinx"]["fail_on_warning"] and fmt != "pdf":
-            strict = ["-W", "--keep-going"]
-        return self.run(
-            str(VENV / "bin" / "python"), "-m", "sphinx", "-T", *strict,
-            "-b", self.BUILDER[fmt], "-d", "_build/doctrees", "-D", f"language={self.language}",
-            ".", str(self.output / fmt), cwd=self.cwd,
-        )
-
-    def latexmk(self) -> subprocess.CompletedProcess:
-        """Read the Docs' PDF step, in the LaTeX folder with Sphinx's latexmkrc.
-        It counts as success whenever a PDF was written, even after errors."""
-        return self.run(
-            "latexmk", "-r", "latexmkrc", "-pdf", "-f", "-dvi-", "-ps-",
-            f"-jobname={SLUG}", "-interaction=nonstopmode", cwd=self.output / "pdf",
-        )
-
+# -- Read the Docs' build, emulated (helpers.ReadTheDocs) ---------------------------------
 
 @pytest.fixture(scope="module")
 def rtd(tmp_path_factory) -> ReadTheDocs:
     return ReadTheDocs(copy_project(tmp_path_factory.mktemp("readthedocs") / "checkout"))
-
-
-def assert_built(result: subprocess.CompletedProcess, fmt: str) -> None:
-    assert result.returncode == 0, f"Read the Docs' {fmt} build failed:\n{result.stderr[-4000:]}"
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
-    assert not warnings, f"Read the Docs' {fmt} build warns:\n" + "\n".join(warnings[:30])
 
 
 @pytest.mark.slow
@@ -241,41 +167,31 @@ def make_dist(project: Path, builddir: Path, *, tz: str = "UTC", umask: int = 0o
 
 
 @pytest.fixture(scope="module")
-def release_a(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("release-a")
-    project = copy_project(base / "project")
-    result = make_dist(project, base / "build")
-    assert result.returncode == 0, f"make dist failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
-    return project / "dist"
-
-
-@pytest.fixture(scope="module")
-def release_b(release_a: Path, tmp_path_factory) -> Path:
-    """Another clean build of the same commit: another folder (at another depth),
-    later, in another time zone, under another umask, over an existing dist/."""
-    base = tmp_path_factory.mktemp("release-b-elsewhere")
+def release(tmp_path_factory) -> Path:
+    """`make dist` from scratch in a copy at another depth, in another time zone,
+    over an existing dist/."""
+    base = tmp_path_factory.mktemp("release-elsewhere")
     project = copy_project(base / "some" / "other" / "checkout")
     (project / "dist").mkdir()
     (project / "dist" / "stale.txt").write_text("left by an older release\n")
-    time.sleep(1.5)
-    result = make_dist(project, base / "b", tz="Asia/Seoul", umask=0o027)
+    result = make_dist(project, base / "build", tz="Asia/Seoul")
     assert result.returncode == 0, f"make dist failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
     return project / "dist"
 
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_dist_holds_the_versioned_files_and_checksums(release_a: Path) -> None:
-    assert sorted(p.name for p in release_a.iterdir()) == sorted([*RELEASE_FILES, "SHA256SUMS"])
-    assert release_a.stat().st_mode & 0o055 == 0o055, "dist/ is not readable by everyone (umask 022)"
-    listed = [line.split("  ", 1)[1] for line in (release_a / "SHA256SUMS").read_text().splitlines()]
+def test_dist_holds_the_versioned_files_and_checksums(release: Path) -> None:
+    assert sorted(p.name for p in release.iterdir()) == sorted([*RELEASE_FILES, "SHA256SUMS"])
+    assert release.stat().st_mode & 0o055 == 0o055, "dist/ is not readable by everyone (umask 022)"
+    listed = [line.split("  ", 1)[1] for line in (release / "SHA256SUMS").read_text().splitlines()]
     assert listed == sorted(RELEASE_FILES)
 
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_sha256sum_accepts_the_checksums(release_a: Path) -> None:
-    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release_a,
+def test_sha256sum_accepts_the_checksums(release: Path) -> None:
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(result.stdout.splitlines()) == sorted(f"{name}: OK" for name in RELEASE_FILES)
@@ -283,11 +199,11 @@ def test_sha256sum_accepts_the_checksums(release_a: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_html_zip_is_normalised(release_a: Path) -> None:
+def test_html_zip_is_normalised(release: Path) -> None:
     top = f"{BASE}-html/"
     # Zip (MS-DOS) times count seconds in steps of two.
     stamp = (*time.gmtime(EPOCH)[:5], time.gmtime(EPOCH).tm_sec // 2 * 2)
-    with zipfile.ZipFile(release_a / f"{BASE}-html.zip") as archive:
+    with zipfile.ZipFile(release / f"{BASE}-html.zip") as archive:
         members = archive.infolist()
         names = [m.filename for m in members]
         assert names == sorted(names), "members are not in sorted order"
@@ -301,16 +217,16 @@ def test_html_zip_is_normalised(release_a: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_website_ships_the_released_pdf_and_epub(release_a: Path) -> None:
+def test_website_ships_the_released_pdf_and_epub(release: Path) -> None:
     """Downloads offered by each zipped website are the release's own files."""
     for website in (name for name in RELEASE_FILES if name.endswith("-html.zip")):
         shipped = 0
-        with zipfile.ZipFile(release_a / website) as site:
+        with zipfile.ZipFile(release / website) as site:
             for member in site.infolist():
                 name = member.filename.rsplit("/", 1)[-1]
                 if name in RELEASE_FILES:
                     shipped += 1
-                    assert site.read(member) == (release_a / name).read_bytes(), (
+                    assert site.read(member) == (release / name).read_bytes(), (
                         f"{member.filename} in the website differs from dist/{name}"
                     )
         assert shipped == 2, f"{website} ships {shipped} of its PDF and EPUB"
@@ -318,10 +234,10 @@ def test_website_ships_the_released_pdf_and_epub(release_a: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_release_carries_the_identity_from_report_toml(release_a: Path) -> None:
-    meta = PdfReader(release_a / f"{BASE}.pdf").metadata
+def test_release_carries_the_identity_from_report_toml(release: Path) -> None:
+    meta = PdfReader(release / f"{BASE}.pdf").metadata
     assert meta.title.startswith(REPORT["title"]) and meta.author == REPORT["author"]
-    with zipfile.ZipFile(release_a / f"{BASE}.epub") as epub:
+    with zipfile.ZipFile(release / f"{BASE}.epub") as epub:
         opf_name = etree.fromstring(epub.read("META-INF/container.xml")).find(
             ".//{*}rootfile").get("full-path")
         opf = etree.fromstring(epub.read(opf_name))
@@ -329,16 +245,16 @@ def test_release_carries_the_identity_from_report_toml(release_a: Path) -> None:
     assert opf.findtext(".//dc:title", namespaces=dc).startswith(REPORT["title"])
     assert opf.findtext(".//dc:creator", namespaces=dc) == REPORT["author"]
     assert opf.findtext(".//dc:identifier", namespaces=dc) == REPORT["identifier"]
-    with zipfile.ZipFile(release_a / f"{BASE}-html.zip") as site:
+    with zipfile.ZipFile(release / f"{BASE}-html.zip") as site:
         index = site.read(f"{BASE}-html/index.html").decode("utf-8")
     assert REPORT["title"] in re.search(r"<title>(.*?)</title>", index, re.S).group(1)
 
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_pdf_dates_and_id_follow_source_date_epoch(release_a: Path, release_b: Path) -> None:
+def test_pdf_dates_and_id_follow_source_date_epoch(release: Path, pdf_file: Path) -> None:
     expected = time.strftime("D:%Y%m%d%H%M%S", time.gmtime(EPOCH))
-    readers = [PdfReader(d / f"{BASE}.pdf") for d in (release_a, release_b)]
+    readers = [PdfReader(path) for path in (release / f"{BASE}.pdf", pdf_file)]
     for reader in readers:
         for key in ("/CreationDate", "/ModDate"):
             if key in reader.metadata:
@@ -347,43 +263,73 @@ def test_pdf_dates_and_id_follow_source_date_epoch(release_a: Path, release_b: P
     assert ids[0] == ids[1], f"/ID differs between the two folders: {ids}"
 
 
-def zip_differences(a: Path, b: Path) -> list[str]:
-    """What differs between two zips, member by member, to say why they are not identical."""
-    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
-        ia, ib = za.infolist(), zb.infolist()
-        if [m.filename for m in ia] != [m.filename for m in ib]:
-            return ["member lists or their order differ"]
-        found = []
-        for ma, mb in zip(ia, ib):
-            for what in ("date_time", "external_attr", "compress_type", "extra", "create_system"):
-                if getattr(ma, what) != getattr(mb, what):
-                    found.append(f"{ma.filename}: {what} {getattr(ma, what)} != {getattr(mb, what)}")
-            if za.read(ma) != zb.read(mb):
-                found.append(f"{ma.filename}: content")
-        return found or ["zip structure (headers, compression)"]
+def edition_builds(request, language: str) -> dict[str, Path]:
+    """The session's build of each format of an edition (tests/conftest.py)."""
+    prefix = f"{language}_" if language else ""
+    return {kind: request.getfixturevalue(f"{prefix}{fixture}")
+            for kind, fixture in (("epub", "epub_file"), ("pdf", "pdf_file"), ("html", "html_dir"))}
+
+
+# A local build's language switch leads to the edition built beside it, a
+# release's to the hosted edition (report_edition_links, scripts/dist.py).
+SWITCH_LINK = re.compile(rb'(<a href=")[^"]*(" hreflang=")')
+
+
+def site_differences(zipped: Path, site: Path) -> list[str]:
+    """What differs between a release's zipped website and a built one, but the
+    language switch's targets."""
+    with zipfile.ZipFile(zipped) as archive:
+        members = {m.filename.split("/", 1)[1]: m for m in archive.infolist() if not m.is_dir()}
+        built = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(site).parts))
+        if sorted(members) != built:
+            return [f"files only in the release: {sorted(set(members) - set(built))[:10]}",
+                    f"files only in the build: {sorted(set(built) - set(members))[:10]}"]
+        differ = []
+        for name in built:
+            ours, theirs = archive.read(members[name]), (site / name).read_bytes()
+            if name.endswith(".html"):
+                ours, theirs = (SWITCH_LINK.sub(rb"\1-\2", text) for text in (ours, theirs))
+            if ours != theirs:
+                differ.append(name)
+        return differ
 
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-@pytest.mark.parametrize("name", [*RELEASE_FILES, "SHA256SUMS"])
-def test_two_clean_builds_are_identical(release_a: Path, release_b: Path, name: str) -> None:
-    a, b = release_a / name, release_b / name
-    if sha256(a) == sha256(b):
-        return
-    if name.endswith((".zip", ".epub")):
-        why = zip_differences(a, b)
-    elif name == "SHA256SUMS":
-        why = sorted(set(a.read_text().splitlines()) ^ set(b.read_text().splitlines()))
-    else:
-        why = ["bytes"]
-    pytest.fail(f"{name} differs between two builds of one commit:\n  " + "\n  ".join(why[:20]))
+@pytest.mark.parametrize("language", ["", *TRANSLATIONS])
+def test_a_clean_build_elsewhere_gives_the_same_files(release: Path, request, language: str) -> None:
+    """The release, from scratch, holds the bytes of the session's builds."""
+    builds = edition_builds(request, language)
+    stem = BASE + (f"-{language}" if language else "")
+    for kind in ("epub", "pdf"):
+        assert sha256(release / f"{stem}.{kind}") == sha256(builds[kind]), (
+            f"{stem}.{kind} differs from the session's {builds[kind]}")
+    differ = site_differences(release / f"{stem}-html.zip", builds["html"])
+    assert not differ, f"{stem}-html.zip: files that differ from the session's website: {differ[:20]}"
 
 
 @pytest.mark.slow
 @pytest.mark.requires_tex
-def test_a_release_replaces_the_whole_previous_dist(release_b: Path) -> None:
-    assert not (release_b / "stale.txt").exists()
-    assert not list(release_b.parent.glob(".dist-*")), "staging folders left behind"
+def test_site_comparison_sees_a_changed_page(release: Path, tmp_path: Path) -> None:
+    """The comparison above fails when one page differs (not only its switch)."""
+    site = tmp_path / "site"
+    with zipfile.ZipFile(release / f"{BASE}-html.zip") as archive:
+        archive.extractall(tmp_path / "unzipped")
+    shutil.move(tmp_path / "unzipped" / f"{BASE}-html", site)
+    assert site_differences(release / f"{BASE}-html.zip", site) == []
+    page = site / "index.html"
+    page.write_bytes(SWITCH_LINK.sub(rb"\1elsewhere\2", page.read_bytes()))
+    assert site_differences(release / f"{BASE}-html.zip", site) == []
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>changed</p></body>"))
+    assert site_differences(release / f"{BASE}-html.zip", site) == ["index.html"]
+
+
+@pytest.mark.slow
+@pytest.mark.requires_tex
+def test_a_release_replaces_the_whole_previous_dist(release: Path) -> None:
+    assert not (release / "stale.txt").exists()
+    assert not list(release.parent.glob(".dist-*")), "staging folders left behind"
 
 
 def plant(project: Path, relpath: str, text: str) -> int:
@@ -407,11 +353,11 @@ DEFECTS = {
 @pytest.mark.slow
 @pytest.mark.requires_tex
 @pytest.mark.parametrize("defect", DEFECTS)
-def test_failed_release_leaves_previous_dist_untouched(release_a: Path, tmp_path: Path,
+def test_failed_release_leaves_previous_dist_untouched(release: Path, tmp_path: Path,
                                                         defect: str) -> None:
     relpath, text, message = DEFECTS[defect]
     project = tmp_path / "project"
-    shutil.copytree(release_a.parent, project, symlinks=True)
+    shutil.copytree(release.parent, project, symlinks=True)
     dist = project / "dist"
     before = {p.name: (sha256(p), p.stat().st_mtime_ns) for p in dist.iterdir()}
     line = plant(project, relpath, text)

@@ -8,23 +8,19 @@ against the built site served on 127.0.0.1 under the base URL's path, as the
 host serves it: search, downloads, console errors, every request the pages
 make, axe-core, keyboard use, print, page weight and screenshots.
 
-The browser checks need the site as `make book` publishes it, with the PDF and
-EPUB beside it (the `site` fixture). Screenshots and the printed chapter go to
-_build/screenshots/ (or $REPORT_SCREENSHOTS_DIR) for people to look at.
+The browser checks use the site as `make book` publishes it, with the PDF and
+EPUB beside it (the session's `html_dir`, served by the `server` fixture).
+Screenshots and the printed chapter go to a temporary folder (or
+$REPORT_SCREENSHOTS_DIR) for people to look at.
 """
 
 from __future__ import annotations
 
 import gzip
-import http.server
-import os
 import re
 import shutil
-import subprocess
-import threading
 import unicodedata
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -33,24 +29,15 @@ from lxml import etree, html
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import IN_CI, REPORT, ROOT, SLUG, build_or_fail, make
+from helpers import (HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, Recorder, make, pages_of,
+                     serve, visit)
 
 BASE_URL = REPORT["base_url"]
 BASE_PATH = urlsplit(BASE_URL).path  # "/en/latest/": the site is served there
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]")
 CHAPTER = "chapters/02-current-state.html"  # the page weighed, shot and printed
 WEIGHT_LIMIT = 450 * 1024  # bytes, gzip, one chapter page with everything it loads
-SCREENSHOTS = Path(os.environ.get("REPORT_SCREENSHOTS_DIR", ROOT / "_build" / "screenshots"))
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 NOT_PAGES = ("search.html", "genindex.html", "404.html")
-
-
-def pages_of(site: Path) -> list[str]:
-    """Every HTML page of the site, as paths relative to its root."""
-    return sorted(
-        p.relative_to(site).as_posix() for p in site.rglob("*.html")
-        if not any(part.startswith("_") for part in p.relative_to(site).parts)
-    )
 
 
 def reading_pages(site: Path) -> list[str]:
@@ -133,15 +120,9 @@ def test_404_page_works_at_any_depth(html_dir: Path) -> None:
         assert (html_dir / unquote(urlsplit(ref).path).removeprefix(BASE_PATH)).is_file(), ref
 
 
-def expected_date() -> str | None:
-    """The date the Makefile gives the build: SOURCE_DATE_EPOCH, else the last commit."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
-        epoch = git.stdout.strip() if git.returncode == 0 else None
-    if not epoch:
-        return None
-    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%d %B %Y")
+def expected_date() -> str:
+    """The date the build was given (SOURCE_DATE_EPOCH, as the Makefile chooses it)."""
+    return datetime.fromtimestamp(SOURCE_DATE_EPOCH, timezone.utc).strftime("%d %B %Y")
 
 
 def test_every_page_says_when_it_was_last_updated(html_dir: Path) -> None:
@@ -150,9 +131,7 @@ def test_every_page_says_when_it_was_last_updated(html_dir: Path) -> None:
         footer = " ".join(parse(html_dir, page).xpath("string(//footer[contains(@class,'bd-footer-content')])").split())
         match = re.search(r"Last updated on (\d{1,2} \w+ \d{4})", footer)
         assert match, f"{page}: no 'Last updated on' in the footer: {footer!r}"
-        datetime.strptime(match[1], "%d %B %Y")
-        if want:
-            assert match[1] == want, f"{page}: last updated {match[1]}, expected {want} (SOURCE_DATE_EPOCH)"
+        assert match[1] == want, f"{page}: last updated {match[1]}, expected {want} (SOURCE_DATE_EPOCH)"
 
 
 def test_previous_and_next_links_follow_the_reading_order(html_dir: Path) -> None:
@@ -233,9 +212,13 @@ def test_landing_page_shows_the_cover(html_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_download_links_appear_only_with_their_files(tmp_path: Path, epub_file: Path) -> None:
+def test_download_links_appear_only_with_their_files(tmp_path: Path, epub_file: Path, html_dir: Path,
+                                                    builddir: Path) -> None:
     """A bare `make html` links no file it lacks; once the EPUB is built, the
-    next `make html` links it from every page and ships the same bytes."""
+    next `make html` links it from every page and ships the same bytes. The
+    builds start from a copy of the session's doctree cache (the sources are
+    read already; every page is written anew, scripts/build.py)."""
+    shutil.copytree(builddir / "doctrees", tmp_path / "doctrees")
     result = make("html", ROOT, tmp_path)
     assert result.returncode == 0, result.output[-3000:]
     site = tmp_path / "html"
@@ -258,107 +241,11 @@ def test_download_links_appear_only_with_their_files(tmp_path: Path, epub_file: 
 # -- In a browser -------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def site(request, builddir: Path, epub_file: Path) -> Path:
-    """The website as `make book` publishes it: EPUB and PDF built first."""
-    if shutil.which("xelatex") and shutil.which("latexmk"):
-        request.getfixturevalue("pdf_file")
-    elif IN_CI:
-        pytest.fail("requires_tex: xelatex not installed")
-    build_or_fail("html", builddir)
-    return builddir / "html"
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under BASE_PATH and answers a missing URL with 404.html, as the host does."""
-
-    def __init__(self, *args, site: Path, **kwargs):
-        self.site = site
-        super().__init__(*args, directory=str(site), **kwargs)
-
-    def translate_path(self, path: str) -> str:
-        path = unquote(urlsplit(path).path)
-        if not path.startswith(BASE_PATH):
-            return str(self.site / "_outside_the_base_path_")
-        return str(self.site / path.removeprefix(BASE_PATH))
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = (self.site / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(site: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, site=site))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}{BASE_PATH}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class Recorder:
-    """Every request a browser context makes, with requests to other hosts blocked."""
-
-    def __init__(self, context) -> None:
-        self.requests: list[str] = []
-        self.foreign: list[str] = []
-        context.route("**/*", self._route)
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        self.requests.append(url)
-        if urlsplit(url).hostname != "127.0.0.1" and not url.startswith(("data:", "blob:")):
-            self.foreign.append(url)
-            route.abort()
-        else:
-            route.continue_()
-
-
-def visit(context, recorder: Recorder, axe, url: str) -> dict:
-    """Open URL: its status, console errors, requests and axe-core's serious or
-    critical violations."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    before = len(recorder.requests)
-    response = page.goto(url, wait_until="networkidle")
-    # The page's own errors, before axe runs: axe-core fetches style
-    # sheets again and resolves theme.css's @import against the page, not
-    # the sheet, so it asks for a basic.css that does not exist.
-    own_errors = list(errors)
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:3])}"
-        for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    page.close()
-    return {"status": response.status, "errors": own_errors,
-            "requests": recorder.requests[before:], "violations": violations}
-
-
-@pytest.fixture(scope="session")
-def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe()  # its axe.min.js ships inside the PyPI package, no CDN
-
-
-@pytest.fixture(scope="session")
-def visits(browser, server: str, site: Path, axe):
+def visits(browser, server: str, html_dir: Path, axe):
     """Each page of the site visited once, in light and in dark mode for two of
     them: console errors, requests and axe-core's violations for each."""
     results = []
-    runs = [(page, "light") for page in pages_of(site)] + [("index.html", "dark"), (CHAPTER, "dark")]
+    runs = [(page, "light") for page in pages_of(html_dir)] + [("index.html", "dark"), (CHAPTER, "dark")]
     contexts = {}
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
@@ -383,19 +270,14 @@ def test_page_checks_catch_a_planted_page(browser, axe, tmp_path: Path) -> None:
         '<img alt="tracker" src="https://tracker.invalid/pixel.png">'
         '<script>console.error("planted error")</script></main></body></html>',
         encoding="utf-8")
-    from PIL import Image
-
     Image.new("RGB", (4, 4), "white").save(tmp_path / "dot.png")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     context = browser.new_context()
     recorder = Recorder(context)
     try:
-        seen = visit(context, recorder, axe, f"http://127.0.0.1:{httpd.server_port}/bad.html")
+        with serve(tmp_path) as url:
+            seen = visit(context, recorder, axe, url + "bad.html")
     finally:
         context.close()
-        httpd.shutdown()
     assert "planted error" in " ".join(seen["errors"])
     assert recorder.foreign == ["https://tracker.invalid/pixel.png"]
     assert any(v.startswith("image-alt") for v in seen["violations"]), seen["violations"]
@@ -471,7 +353,7 @@ def download_links(page) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.requires_browser
-def test_downloads_return_the_real_files(page, server: str, site: Path, builddir: Path) -> None:
+def test_downloads_return_the_real_files(page, server: str, html_dir: Path, builddir: Path) -> None:
     built = {"epub": builddir / "epub" / f"{SLUG}.epub", "pdf": builddir / "latex" / f"{SLUG}.pdf"}
     page.goto(server + CHAPTER)
     links = download_links(page)
@@ -496,9 +378,9 @@ def test_downloads_return_the_real_files(page, server: str, site: Path, builddir
         assert response.status == 200 and response.body() == source.read_bytes(), href
         page.keyboard.press("Escape")
     # Every page links only files that exist.
-    for name in pages_of(site):
-        for href in parse(site, name).xpath("//a[contains(@href,'downloads/')]/@href"):
-            assert (site / target_of(name, href)).is_file(), f"{name}: {href} points at a missing file"
+    for name in pages_of(html_dir):
+        for href in parse(html_dir, name).xpath("//a[contains(@href,'downloads/')]/@href"):
+            assert (html_dir / target_of(name, href)).is_file(), f"{name}: {href} points at a missing file"
 
 
 @pytest.mark.requires_browser
@@ -534,7 +416,7 @@ def test_icons_show_without_fontawesome_js(page, server: str) -> None:
 
 
 @pytest.mark.requires_browser
-def test_a_chapter_prints_cleanly(page, server: str) -> None:
+def test_a_chapter_prints_cleanly(page, server: str, screenshots: Path) -> None:
     page.goto(server + CHAPTER, wait_until="networkidle")
     page.emulate_media(media="print")
     for selector in ("#pst-primary-sidebar", ".bd-header-article", ".prev-next-footer", ".report-downloads"):
@@ -545,8 +427,7 @@ def test_a_chapter_prints_cleanly(page, server: str) -> None:
     if external:
         after = page.evaluate("a => getComputedStyle(a, '::after').content", external)
         assert external.get_attribute("href") in after
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pdf = SCREENSHOTS / "chapter-print.pdf"
+    pdf = screenshots / "chapter-print.pdf"
     page.pdf(path=str(pdf), format="A4")
     # NFKC: the PDF's text has ligatures ("ﬀ") where the page has letters.
     text = unicodedata.normalize("NFKC", " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split()))
@@ -585,21 +466,54 @@ def test_chapter_page_weight(browser, server: str, request, capsys) -> None:
     assert packed < WEIGHT_LIMIT, f"{summary}\n{table}"
 
 
-@pytest.mark.requires_browser
-def test_screenshots(browser, server: str) -> None:
-    """Landing page and a chapter at desktop and phone widths, for people to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for device, viewport in VIEWPORTS.items():
-        context = browser.new_context(viewport=viewport, device_scale_factor=1)
-        Recorder(context)
+def picture_problems(shot: Path, viewport: dict[str, int]) -> list[str]:
+    """Why SHOT is not the picture of a page a reader would see, if it is not:
+    its size, and whether it shows text on a background rather than one colour."""
+    problems = []
+    with Image.open(shot) as image:
+        if image.size != (viewport["width"], viewport["height"]):
+            problems.append(f"{image.size}, not the viewport's {viewport}")
+        grey = image.convert("L")
+        histogram = grey.histogram()
+        background = max(histogram) / sum(histogram)
+        dark = sum(histogram[:100]) / sum(histogram)  # text and icons on a light page
+        if background > 0.97 or dark < 0.003:
+            problems.append(f"nearly blank: {background:.1%} one colour, {dark:.2%} dark pixels")
+    return problems
+
+
+def shoot(browser, url: str, viewport: dict[str, int], shot: Path) -> None:
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    Recorder(context)
+    try:
         page = context.new_page()
-        for name, path in (("landing", "index.html"), ("chapter", CHAPTER)):
-            page.goto(server + path, wait_until="networkidle")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            shot = SCREENSHOTS / f"{name}-{device}.png"
-            page.screenshot(path=str(shot))
-            with Image.open(shot) as image:
-                assert image.size == (viewport["width"], viewport["height"])
-                # Not a blank page: the picture has text and colour in it.
-                assert len(image.convert("L").getcolors(65536) or []) > 20, shot
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.screenshot(path=str(shot))
+    finally:
         context.close()
+
+
+@pytest.mark.requires_browser
+def test_screenshots(browser, server: str, screenshots: Path) -> None:
+    """Landing page and a chapter at desktop and phone widths, for people to look
+    at: each the viewport's size, a page with text, and each different."""
+    taken = {}
+    for device, viewport in VIEWPORTS.items():
+        for name, path in (("landing", "index.html"), ("chapter", CHAPTER)):
+            shot = screenshots / f"{name}-{device}.png"
+            shoot(browser, server + path, viewport, shot)
+            assert not picture_problems(shot, viewport), (shot, picture_problems(shot, viewport))
+            taken[shot.name] = shot.read_bytes()
+    assert len(set(taken.values())) == len(taken), "two screenshots are the same picture"
+
+
+@pytest.mark.requires_browser
+def test_screenshot_check_refuses_a_blank_page(browser, tmp_path: Path) -> None:
+    """The check above fails on what a broken site would show: a blank page."""
+    (tmp_path / "blank.html").write_text("<!DOCTYPE html><html lang='en'><title>x</title><body></body></html>",
+                                         encoding="utf-8")
+    viewport = VIEWPORTS["phone"]
+    with serve(tmp_path) as url:
+        shoot(browser, url + "blank.html", viewport, tmp_path / "blank.png")
+    assert picture_problems(tmp_path / "blank.png", viewport)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, VENV
+from helpers import ROOT, VENV
 
 WORDLIST = ROOT / "tests" / "wordlist.txt"
 CHECKED = ["index.md", "chapters", "frontmatter", "backmatter", "docs", "README.md"]

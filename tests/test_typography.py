@@ -13,19 +13,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parent.parent
-PDFS = {
-    "en": ROOT / "_build" / "latex" / "us-south-korea-relations.pdf",
-    "ko": ROOT / "_build" / "ko" / "latex" / "us-south-korea-relations.pdf",
-}
+pytestmark = pytest.mark.requires_tex
 
 
-@pytest.fixture(params=sorted(PDFS), scope="module")
+@pytest.fixture(params=["en", "ko"])
 def pdf(request) -> Path:
-    path = PDFS[request.param]
-    if not path.exists():
-        pytest.fail(f"{path} is missing: run make latexpdf{' LANGUAGE=ko' if request.param == 'ko' else ''}")
-    return path
+    """Each edition's PDF, as the session builds it (tests/conftest.py)."""
+    return request.getfixturevalue("pdf_file" if request.param == "en" else "ko_pdf_file")
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -76,10 +70,10 @@ def test_figure_stands_at_most_one_page_after_its_text(pdf: Path) -> None:
     assert 0 <= caption - mention <= 1, f"{pdf}: figure 1 on p. {caption + 1}, its text on p. {mention + 1}"
 
 
-def test_abbreviations_get_a_word_space() -> None:
+def test_abbreviations_get_a_word_space(pdf_file: Path) -> None:
     """\\frenchspacing: "Inc. v. Trump" is set with word spaces; the space after
     "Inc." is no wider than the one after "v." (measured in pdftotext's bbox output)."""
-    out = subprocess.run(["pdftotext", "-bbox", str(PDFS["en"]), "-"], capture_output=True,
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf_file), "-"], capture_output=True,
                          text=True, check=True).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)
     gaps = []
