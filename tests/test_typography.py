@@ -84,3 +84,15 @@ def test_abbreviations_get_a_word_space(pdf_file: Path) -> None:
     assert gaps, "no 'Inc. v. Trump' on one line in the English PDF"
     for after_inc, after_v in gaps:
         assert after_inc <= after_v + 0.3, f"space after 'Inc.' {after_inc:.2f} pt, after 'v.' {after_v:.2f} pt"
+
+
+def test_timeline_is_set_in_the_books_fonts(pdf: Path) -> None:
+    """No Type 3 font (the Korean timeline's glyphs were Type 3 procedures) and
+    no DejaVu Sans (matplotlib's font) in the PDF: the figure's text is set in
+    the book's fonts, embedded as the rest of the book is."""
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    type3 = [line for line in fonts if " Type 3 " in line]
+    dejavu_sans = [line for line in fonts if re.search(r"\+DejaVuSans(-Bold)?\s", line)]
+    assert not type3 and not dejavu_sans, f"{pdf}: {type3 + dejavu_sans}"
+    assert any("TeXGyreHeros" in line for line in fonts)

@@ -21,7 +21,12 @@ The figure is drawn once per build, before any document is read, into
 the Makefile): build-side, so generated files never sit next to the sources.
 It is written as ``timeline.svg`` (HTML, EPUB) and ``timeline.pdf`` (LaTeX, a
 vector image) and referenced as ``timeline.*``, so Sphinx's image candidates
-give each builder its format. The bytes are deterministic (fixed SVG hash salt,
+give each builder its format. The PDF's text is typeset by
+XeLaTeX (matplotlib's pgf backend) in the book's own fonts: TeX Gyre Heros, and
+Noto Sans CJK KR through kotex in the Korean edition, embedded as the book's
+are (CID-keyed OpenType). matplotlib's own PDF writer could only embed DejaVu
+Sans, or the Noto CJK collection as Type 3 glyph procedures
+(matplotlib/matplotlib#20870). The bytes are deterministic (fixed SVG hash salt,
 no dates in the metadata, glyphs drawn as paths from the DejaVu Sans file that
 ships with the pinned matplotlib, not whatever the system has; the Korean
 figure needs Hangul and uses Noto Sans CJK KR from fonts-noto-cjk, the font the
@@ -42,6 +47,7 @@ R033  the file is not UTF-8 (at the line of the first byte that is not), so
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -246,7 +252,19 @@ def check_glyphs(events: list[Event], language: str = "en") -> list[Problem]:
 INK, ACCENT, MUTED, RULE = "#1a1a1a", "#1f4e79", "#595959", "#c8c8c8"
 
 
-def draw(events: list[Event], language: str = "en") -> dict[str, bytes]:
+#: The PDF's fonts, as the book's preamble names them (conf.py, report.edition).
+#: matplotlib asks for the sans family, so main and sans are both set.
+PGF_PREAMBLE = {
+    "en": r"\usepackage{fontspec}\setmainfont{TeX Gyre Heros}\setsansfont{TeX Gyre Heros}",
+    "ko": (r"\usepackage{fontspec}\usepackage[hangul]{kotex}"
+           r"\setmainfont{TeX Gyre Heros}\setsansfont{TeX Gyre Heros}"
+           r"\setmainhangulfont{Noto Sans CJK KR}\setsanshangulfont{Noto Sans CJK KR}"
+           r"\xetexkofontregime{latin}[cjksymbols=hangul]"),
+}
+
+
+def draw(events: list[Event], language: str = "en",
+         suffixes: tuple[str, ...] = ("svg", "pdf")) -> dict[str, bytes]:
     """The figure as {suffix: bytes}: events in rows, each joined by a leader
     line to its true place on a vertical time axis, so crowded years stay legible."""
     import matplotlib
@@ -257,7 +275,8 @@ def draw(events: list[Event], language: str = "en") -> dict[str, bytes]:
 
     regular, heavy = figure_fonts(language)
     font = FontProperties(fname=regular, size=8)
-    bold = FontProperties(fname=heavy, size=8)
+    # weight: for the PDF, whose text XeLaTeX sets by family and weight.
+    bold = FontProperties(fname=heavy, size=8, weight="bold")
     n = len(events)
     row = 0.21  # inches per event
     top, bottom = 0.2, 0.2
@@ -272,10 +291,10 @@ def draw(events: list[Event], language: str = "en") -> dict[str, bytes]:
     with matplotlib.rc_context({
         "svg.hashsalt": "us-south-korea-relations-timeline",
         "svg.fonttype": "path",
-        # Type 42 embeds the font; Noto CJK is CFF in a collection, which
-        # matplotlib cannot embed that way (matplotlib/matplotlib#20870), so
-        # the Korean figure's PDF carries its glyphs as Type 3 outlines.
-        "pdf.fonttype": 3 if language == "ko" else 42,
+        # The PDF: text set by XeLaTeX in the book's fonts (PGF_PREAMBLE).
+        "pgf.texsystem": "xelatex",
+        "pgf.rcfonts": False,
+        "pgf.preamble": PGF_PREAMBLE["ko" if language == "ko" else "en"],
         "pdf.compression": 9,
         "path.simplify": False,
     }):
@@ -302,15 +321,35 @@ def draw(events: list[Event], language: str = "en") -> dict[str, bytes]:
             ax.text(label_x, y_row, event.label, ha="left", va="center",
                     color=INK, fontproperties=font)
         out = {}
-        for suffix, metadata in (
-            ("svg", {"Date": None, "Creator": None}),
-            ("pdf", {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}),
-        ):
+        if "svg" in suffixes:
             buffer = io.BytesIO()
-            fig.savefig(buffer, format=suffix, metadata=metadata, facecolor="white")
-            out[suffix] = buffer.getvalue()
-    out["svg"] = drop_empty_glyphs(out["svg"])
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                        facecolor="white")
+            out["svg"] = drop_empty_glyphs(buffer.getvalue())
+        if "pdf" in suffixes:
+            buffer = io.BytesIO()
+            # XeLaTeX's dates (and the /ID made from them) fixed, so the
+            # bytes depend on nothing but the drawing.
+            with fixed_tex_dates():
+                fig.savefig(buffer, format="pdf", backend="pgf", facecolor="white")
+            out["pdf"] = buffer.getvalue()
     return out
+
+
+@contextlib.contextmanager
+def fixed_tex_dates():
+    """SOURCE_DATE_EPOCH=0 and FORCE_SOURCE_DATE=1 for the TeX run inside, and
+    the environment as it was afterwards (Sphinx reads SOURCE_DATE_EPOCH too)."""
+    saved = {name: os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE")}
+    os.environ.update(SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def drop_empty_glyphs(svg: bytes) -> bytes:
