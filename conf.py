@@ -156,11 +156,13 @@ latex_elements = {
     "extraclassoptions": "openany,oneside",
     # Hangul is set in its own font by report.hangul ({\hangulfont …}), so
     # Latin punctuation never falls into the CJK font (the kotex problem).
+    # The KR face of the Noto CJK collection, with Korean OpenType rules (it
+    # shares one CFF table with the other faces, so pdffonts names it "jp").
     "fontpkg": r"""
 \setmainfont{TeX Gyre Pagella}
 \setsansfont{TeX Gyre Heros}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-\newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase]
+\newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase, Script=Hangul, Language=Korean]
 """,
     "releasename": "Version",
     # Figures stay where the text introduces them: the timeline, taller than
