@@ -170,6 +170,13 @@ KOREAN_FONTS = r"""
 #: kotex.ist does; Sphinx's group heading takes one token, so it is given the
 #: whole \hindexhead{n}.
 KOREAN_PREAMBLE = r"""
+% Units, counters and particles attach to the digits and Latin letters before
+% them ("1953년", "2만 8,500명", "FTA를"): xetexko's glue there (a twentieth
+% of an em that may stretch) opened a visible gap on justified lines
+% ("1953 년"), and it allowed a line break inside the word.
+\makeatletter
+\def\XeKo@latincjk@modern{\nobreak}\let\XeKo@latincjk\XeKo@latincjk@modern
+\makeatother
 \renewcommand{\DOCH}{\mghrulefill{\RW}\par\nobreak
   \CNoV 제\thechapter 장\par\nobreak
   \vskip -1\baselineskip\vskip 5pt\mghrulefill{\RW}\par\nobreak
