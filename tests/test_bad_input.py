@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import KO, copy_project, make
+from helpers import KO, copy_project, make
 
 pytestmark = pytest.mark.slow
 

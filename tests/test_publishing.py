@@ -13,14 +13,12 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import SLUG, VENV, copy_project, make
+from helpers import SLUG, SOURCE_DATE_EPOCH, VENV, copy_project, make, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +32,8 @@ def start_make(target: str, project: Path, builddir: Path) -> subprocess.Popen:
     return subprocess.Popen(
         ["make", "--no-print-directory", target, f"BUILDDIR={builddir}", f"VENV={VENV}"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "SPHINXOPTS": "-q"}, start_new_session=True,
+        env={**os.environ, "SPHINXOPTS": "-q", "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)},
+        start_new_session=True,
     )
 
 
@@ -75,15 +74,11 @@ def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_pat
     assert snapshot(builddir / "html") == before
     edit(work)
     proc = start_make("html", work, builddir)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        stages = list(builddir.glob(".stage-html-*"))
-        # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
-        if moment == "at the publish step" and any((s / "sitemap.xml").exists() for s in stages):
-            break
-        if moment == "while Sphinx writes" and any((s / "index.html").exists() for s in stages):
-            break
-        time.sleep(0.005)
+    # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
+    marker = "sitemap.xml" if moment == "at the publish step" else "index.html"
+    wait_for(lambda: proc.poll() is not None
+             or any((stage / marker).exists() for stage in builddir.glob(".stage-html-*")),
+             timeout=120, what=f"the build reaching {marker}", every=0.002)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     published = snapshot(builddir / "html")
@@ -176,7 +171,9 @@ def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
     work = copy_project(tmp_path / "project")
     builddir = tmp_path / "build"
     first = start_make("html", work, builddir)
-    time.sleep(0.2)  # only so that the second one finds the lock taken
+    lock = builddir / ".lock"
+    wait_for(lambda: lock.exists() and "pid" in lock.read_text(encoding="ascii"),
+             timeout=60, what="the first build taking the lock")
     second = start_make("html", work, builddir)
     outputs = [proc.communicate(timeout=300)[0] for proc in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], "\n".join(outputs)[-4000:]

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import KO, SLUG, copy_project, make
+from helpers import KO, SLUG, copy_project, make
 
 pytestmark = [pytest.mark.requires_tex, pytest.mark.slow]
 
