@@ -96,3 +96,17 @@ def test_timeline_is_set_in_the_books_fonts(pdf: Path) -> None:
     dejavu_sans = [line for line in fonts if re.search(r"\+DejaVuSans(-Bold)?\s", line)]
     assert not type3 and not dejavu_sans, f"{pdf}: {type3 + dejavu_sans}"
     assert any("TeXGyreHeros" in line for line in fonts)
+
+
+def reference_pages(pdf: Path) -> int:
+    """Pages whose running foot names the reference list."""
+    return sum(1 for page in page_texts(pdf)
+               if re.search(r"^\s*(References|REFERENCES|참고문헌)\s+\d+\s*$", page, re.M))
+
+
+def test_korean_reference_list_is_set_with_latin_leading(pdf_file: Path, ko_pdf_file: Path) -> None:
+    """The references are Latin but for a few entries: the Korean edition's list
+    takes no more pages than the English one's (Korean leading made 12 of 9)."""
+    english, korean = reference_pages(pdf_file), reference_pages(ko_pdf_file)
+    assert english >= 5, f"reference pages not recognised in the English PDF ({english})"
+    assert korean <= english + 1, f"Korean reference list: {korean} pages, English: {english}"

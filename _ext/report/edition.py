@@ -170,6 +170,13 @@ KOREAN_FONTS = r"""
 #: kotex.ist does; Sphinx's group heading takes one token, so it is given the
 #: whole \hindexhead{n}.
 KOREAN_PREAMBLE = r"""
+% The reference list is Latin but for a few entries: Latin leading, not
+% xetexko's Korean 1.3888 (which spread it over 12 pages instead of 9); an
+% entry with Hangul keeps the Korean leading (report.latex marks it).
+\let\reportkoreanspread\baselinestretch
+\AddToHook{env/sphinxthebibliography/begin}{\linespread{1}\selectfont}
+\newcommand\reporthangulentry{\linespread{\reportkoreanspread}\selectfont\par
+  \linespread{1}\selectfont}
 % Units, counters and particles attach to the digits and Latin letters before
 % them ("1953년", "2만 8,500명", "FTA를"): xetexko's glue there (a twentieth
 % of an em that may stretch) opened a visible gap on justified lines

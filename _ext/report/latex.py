@@ -10,7 +10,9 @@ empty. This post-transform, run on the assembled LaTeX document:
   contents and the PDF outline, and their figures and tables are numbered
   1, 2 … within each, as on the website and in the EPUB;
 - moves Sphinx's bibliography into the "References" chapter's place, keeping
-  its label, so the references come before the colophon as in the website.
+  its label, so the references come before the colophon as in the website;
+  in the Korean edition, marks the entries that contain Hangul, the only
+  ones set with Korean leading (the list is Latin but for a few entries).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from report.hangul import HANGUL_RUN, is_korean
 
 # LaTeX's secnumdepth: 1 numbers chapters and sections, -1 numbers nothing.
 NUMBERED, UNNUMBERED = 1, -1
@@ -74,6 +78,13 @@ class ReportShape(SphinxPostTransform):
         if bibliography is None or section is None:
             return
         bibliography.parent.remove(bibliography)
+        if is_korean(self.config.language):
+            # Korean leading only for the entries with Hangul; the list is
+            # set with Latin leading (report.edition's \reporthangulentry).
+            for citation in bibliography.findall(nodes.citation):
+                paragraphs = list(citation.findall(nodes.paragraph))
+                if paragraphs and HANGUL_RUN.search(citation.astext()):
+                    paragraphs[-1].append(nodes.raw("", r"\reporthangulentry{}", format="latex"))
         # thebibliography opens its own unnumbered chapter titled \bibname;
         # the label target before the section stays, so {ref}`references`
         # still lands here.
