@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 from report import identity  # noqa: E402  (report.toml, validated)
 
-BUILDERS = {"html": "html", "epub": "epub", "latex": "latex", "linkcheck": "linkcheck"}
+# Each format is built by the Sphinx builder of the same name.
+FORMATS = ("epub", "html", "latex", "linkcheck")
 PROG = "build"
 
 
@@ -57,6 +58,13 @@ class BuildFailed(Exception):
 def edition_folder(builddir: Path, language: str) -> Path:
     original = identity.load()["language"]
     return builddir if language in ("", original) else builddir / language
+
+
+def forget_environment(out: Path) -> None:
+    """Drop the cached environment after a failed build: reading is incremental,
+    so the next build would otherwise find the faulty sources "up to date" and
+    publish without repeating their warnings."""
+    (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
 
 
 def clear_leftovers(out: Path) -> None:
@@ -71,9 +79,7 @@ def sphinx(builder: str, out: Path, stage: Path, language: str, venv: Path, opti
         command += ["-D", f"language={language}"]
     command += [*options, str(ROOT), str(stage)]
     if subprocess.run(command, cwd=ROOT).returncode != 0:
-        # Reading is incremental: without this, the next build would find the
-        # faulty sources "up to date" and publish without repeating the warning.
-        (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+        forget_environment(out)
         raise BuildFailed(f"sphinx-build -b {builder} failed")
 
 
@@ -102,10 +108,9 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) ->
     target = out / fmt
     # Beside the target, on the same file system, so publishing is one rename.
     stage = out / f".stage-{fmt}-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        sphinx(BUILDERS[fmt], out, stage, language, venv, options)
+        sphinx(fmt, out, stage, language, venv, options)
         if fmt == "latex":
             latexpdf(out, stage, venv)
         publish(stage, target)
@@ -116,7 +121,7 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) ->
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("formats", nargs="+", choices=sorted(BUILDERS), metavar="FORMAT")
+    parser.add_argument("formats", nargs="+", choices=FORMATS, metavar="FORMAT")
     parser.add_argument("--builddir", type=Path, default=ROOT / "_build")
     parser.add_argument("--language", default="")
     parser.add_argument("--venv", type=Path, default=Path(sys.prefix))
@@ -139,7 +144,7 @@ def main(argv: list[str]) -> int:
                 print(f"{PROG}: {failure}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
                 return 1
             except OSError as error:  # a full disk, a folder that cannot be written
-                (out / "doctrees" / "environment.pickle").unlink(missing_ok=True)
+                forget_environment(out)
                 print(f"{PROG}: {error}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
                 return 1
             print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)

@@ -6,7 +6,7 @@ is exactly what one version of the sources produces, and a failed build must
 never cost them the last good release. So this script:
 
 1. builds every format of every edition from scratch (no cached doctrees) with
-   the project's own `make epub latexpdf html` (the website last, so it
+   the project's own `make book` (EPUB, PDF, then the website, so it
    carries the PDF and EPUB of this build), once for the original and once with
    LANGUAGE=<lang> for each translation in report.toml (the Korean edition),
    the same commands and checks as everyday builds, into a fresh temporary
@@ -95,7 +95,7 @@ def build(builddir: Path, venv: Path, language: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     options = f"{env.get('SPHINXOPTS', '')} -D report_edition_links=hosted".strip()
     proc = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "epub", "latexpdf", "html",
+        ["make", "--no-print-directory", "-C", str(ROOT), "book",
          f"BUILDDIR={builddir}", f"VENV={venv}", f"LANGUAGE={language}", f"SPHINXOPTS={options}"],
         env=env,
     )

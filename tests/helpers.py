@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import http.server
 import json
 import os
@@ -101,6 +102,13 @@ def copy_project(dest: Path) -> Path:
     """A private copy of the sources, for tests that change them."""
     shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
     return dest
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file below FOLDER, by relative path, with its SHA-256: two
+    published outputs are the same when their digests are."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @contextlib.contextmanager

@@ -12,19 +12,13 @@ the others (a translation, report.toml, another language) get a build each.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
-from helpers import KO, copy_project, make
+from helpers import KO, copy_project, digests, make
 
 pytestmark = pytest.mark.slow
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 class Copy:
@@ -37,7 +31,7 @@ class Copy:
         result = make("html", self.project, self.builddir, *extra)
         assert result.returncode == 0, result.output[-3000:]
         self.out = self.builddir / ("ko" if KO in extra else "") / "html"
-        self.good = snapshot(self.out)
+        self.good = digests(self.out)
 
     def text(self, relpath: str) -> str:
         return (self.project / relpath).read_text(encoding="utf-8")
@@ -66,7 +60,7 @@ class Copy:
         result = make("html", self.project, self.builddir, *self.extra, *extra)
         assert result.returncode != 0, "the build accepted the defects:\n" + result.output[-3000:]
         assert "Traceback" not in result.output, result.output[-3000:]
-        assert snapshot(self.out) == self.good, "the published website changed"
+        assert digests(self.out) == self.good, "the published website changed"
         return result.output
 
 
@@ -183,4 +177,4 @@ def test_a_language_without_an_edition_is_refused_with_r040(tmp_path: Path) -> N
     assert result.returncode != 0
     assert "Traceback" not in result.output and "has no attribute" not in result.output, result.output[-3000:]
     assert_reported(result.output, "report.toml", None, "R040")
-    assert snapshot(book.out) == book.good
+    assert digests(book.out) == book.good

@@ -9,7 +9,6 @@ succeeds.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -18,14 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import SLUG, SOURCE_DATE_EPOCH, VENV, copy_project, make, wait_for
+from helpers import SLUG, SOURCE_DATE_EPOCH, VENV, copy_project, digests, make, wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def start_make(target: str, project: Path, builddir: Path) -> subprocess.Popen:
@@ -56,11 +50,11 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("publishing")
     project = copy_project(tmp / "project")
     ok(make("html", project, tmp / "build"))
-    before = snapshot(tmp / "build" / "html")
+    before = digests(tmp / "build" / "html")
     edited = copy_project(tmp / "edited")
     edit(edited)
     ok(make("html", edited, tmp / "build-edited"))
-    after = snapshot(tmp / "build-edited" / "html")
+    after = digests(tmp / "build-edited" / "html")
     assert before != after
     return tmp, project, before, after
 
@@ -71,7 +65,7 @@ def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_pat
     work = copy_project(tmp_path / "project")
     builddir = tmp_path / "build"
     ok(make("html", work, builddir))
-    assert snapshot(builddir / "html") == before
+    assert digests(builddir / "html") == before
     edit(work)
     proc = start_make("html", work, builddir)
     # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
@@ -81,11 +75,11 @@ def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_pat
              timeout=120, what=f"the build reaching {marker}", every=0.002)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    published = snapshot(builddir / "html")
+    published = digests(builddir / "html")
     assert published in (before, after), "the website is neither the old one nor the new one"
     # The next build cleans up after the killed one and publishes the edit.
     ok(make("html", work, builddir))
-    assert snapshot(builddir / "html") == after
+    assert digests(builddir / "html") == after
     assert not list(builddir.glob(".stage-*"))
 
 
@@ -117,7 +111,7 @@ def test_readers_never_see_a_missing_or_partial_website(built, tmp_path: Path) -
         stop.set()
         reader.join()
     assert not seen, seen[:3]
-    assert snapshot(builddir / "html") == after
+    assert digests(builddir / "html") == after
 
 
 @contextmanager
@@ -154,16 +148,16 @@ def test_a_full_disk_leaves_the_last_good_website(built, tmp_path: Path) -> None
     with small_disk(tmp_path / "disk", 48) as disk:
         builddir = disk / "build"
         ok(make("html", work, builddir))
-        assert snapshot(builddir / "html") == before
+        assert digests(builddir / "html") == before
         edit(work)
         filler = fill(disk, leave=2 << 20)
         result = make("html", work, builddir)
         assert result.returncode != 0, "the build succeeded on a full disk"
         assert "html is unchanged" in result.output, result.output[-3000:]
-        assert snapshot(builddir / "html") == before
+        assert digests(builddir / "html") == before
         filler.unlink()
         ok(make("html", work, builddir))
-        assert snapshot(builddir / "html") == after
+        assert digests(builddir / "html") == after
 
 
 def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
@@ -178,7 +172,7 @@ def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
     outputs = [proc.communicate(timeout=300)[0] for proc in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], "\n".join(outputs)[-4000:]
     assert any("waiting for it to finish" in output for output in outputs), outputs
-    assert snapshot(builddir / "html") == before
+    assert digests(builddir / "html") == before
 
 
 @pytest.mark.requires_tex
@@ -191,14 +185,14 @@ def test_a_failed_build_leaves_the_published_output(target: str, folder: str, de
     work = copy_project(tmp_path / "project")
     builddir = tmp_path / "build"
     ok(make(target, work, builddir))
-    good = snapshot(builddir / folder)
+    good = digests(builddir / folder)
     name, text = defect
     path = work / name
     path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
     result = make(target, work, builddir)
     assert result.returncode != 0
     assert f"{folder} is unchanged" in result.output, result.output[-3000:]
-    assert snapshot(builddir / folder) == good
+    assert digests(builddir / folder) == good
     if folder == "latex":
         # TeX's own message, where it is in the log and which chapter it comes from.
         assert "R060" in result.output and "Undefined control sequence" in result.output, result.output[-3000:]

@@ -12,12 +12,11 @@ left behind (a renamed page, a deleted image, the other edition, a release).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
-from helpers import KO, SLUG, copy_project, make
+from helpers import KO, SLUG, copy_project, digests, make
 
 pytestmark = [pytest.mark.requires_tex, pytest.mark.slow]
 
@@ -29,20 +28,12 @@ LATEX_PUBLISHED = {f"{SLUG}.pdf", f"{SLUG}.tex"}
 EPOCH = "SOURCE_DATE_EPOCH=1795000000"
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def published(out: Path) -> dict[str, str]:
     """Every published file of one edition folder: relative path -> sha256."""
     files = {}
     for fmt in ("html", "epub", "latex"):
-        for path in sorted((out / fmt).rglob("*")):
-            if not path.is_file():
-                continue
-            if fmt == "latex" and path.name not in LATEX_PUBLISHED:
-                continue
-            files[path.relative_to(out).as_posix()] = digest(path)
+        files |= {f"{fmt}/{name}": value for name, value in digests(out / fmt).items()
+                  if fmt != "latex" or name in LATEX_PUBLISHED}
     return files
 
 

@@ -14,8 +14,10 @@ are those the outputs are made with: the LaTeX preamble's (``fontpkg``,
 whichever edition set it) for the PDF, and those drawn with Pillow,
 matplotlib and fontTools by the HTML-family builders (the cover, the
 sharing card, the EPUB's Korean font subset, the Korean timeline figure).
-The English timeline uses the DejaVu Sans that ships inside matplotlib, which
-needs no system font.
+The timeline figure's PDF is typeset by XeLaTeX in TeX Gyre Heros (Noto Sans
+CJK KR in Korean) for every builder, since the builders share one environment
+and each needs its own image format; its SVG uses the DejaVu Sans that ships
+inside matplotlib, which needs no system font.
 """
 
 from __future__ import annotations

@@ -117,8 +117,9 @@ def downloads_of(app: Sphinx) -> list[tuple]:
 def log_downloads(found: list[tuple]) -> None:
     for _kind, _label, source, target, size in found:
         logger.info(f"report.site: shipping {source} as {target} ({_human_size(size)})")
+    shipped = {entry[0] for entry in found}
     for kind in ("pdf", "epub"):
-        if kind not in {entry[0] for entry in found}:
+        if kind not in shipped:
             # Information, not a warning: a preview without the other formats
             # is normal, and its pages simply carry no such link.
             logger.info(f"report.site: no {kind.upper()} built yet; the pages carry no "
@@ -341,10 +342,6 @@ def depart_citation(self, node: nodes.citation) -> None:
 
 # -- Glossary terms ------------------------------------------------------------------
 
-def visit_term(self, node: nodes.term) -> None:
-    HTML5Translator.visit_term(self, node)
-
-
 def depart_term(self, node: nodes.term) -> None:
     # A line break after </dt>: the search's summaries take a page's
     # textContent, which glued a term to its definition ("KORUS FTAThe …").
@@ -354,7 +351,7 @@ def depart_term(self, node: nodes.term) -> None:
 
 def setup(app: Sphinx):
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
-    app.add_node(nodes.term, override=True, html=(visit_term, depart_term))
+    app.add_node(nodes.term, override=True, html=(HTML5Translator.visit_term, depart_term))
     # Where the PDF and EPUB are looked for; empty: beside the doctree cache.
     app.add_config_value("report_downloads_dir", "", "", types=frozenset({str}))
     # The card shows the cover and its subtitle (report_subtitle).
