@@ -34,7 +34,7 @@ export FORCE_SOURCE_DATE := 1
 BUILD        = $(BIN)/python scripts/build.py --builddir $(BUILDDIR) --venv $(VENV) \
                $(if $(LANGUAGE),--language $(LANGUAGE)) --sphinx-opts "$(STRICT) $(SPHINXOPTS)"
 
-.PHONY: help book html epub latexpdf dist gettext linkcheck live test clean setup system
+.PHONY: help book html epub latex latexpdf dist gettext linkcheck live test clean setup system
 
 help:  ## List the targets
 	@echo "Usage: make <target>"
@@ -42,7 +42,7 @@ help:  ## List the targets
 
 # The website last: it ships the EPUB and the PDF just built (docs/website.md).
 book: system setup  ## Set up everything, then build the EPUB, the PDF and the website (LANGUAGE=ko: the Korean edition)
-	@$(BUILD) epub latex html
+	@$(BUILD) epub latexpdf html
 
 html: system setup  ## Build the website into _build/html
 	@$(BUILD) html
@@ -51,6 +51,11 @@ epub: system setup  ## Build the EPUB e-book into _build/epub
 	@$(BUILD) epub
 
 latexpdf: system setup  ## Build the PDF into _build/latex (XeLaTeX)
+	@$(BUILD) latexpdf
+
+# The LaTeX sources without typesetting them, as Sphinx's own `make latex`:
+# what the PDF is made from, in seconds (the tests compare rebuilds with it).
+latex: setup  ## Write the LaTeX sources only (no PDF) into _build/latex
 	@$(BUILD) latex
 
 # A release: every format from scratch, named <slug>-<version>.*, with

@@ -27,7 +27,9 @@ outputs go to BUILDDIR/<format>; a translation to BUILDDIR/<language>/<format>
 
 Usage: build.py [--builddir _build] [--language ko] [--venv .venv]
                 [--sphinx-opts "-n -W --keep-going"] FORMAT [FORMAT ...]
-FORMAT is html, epub, latex (the PDF) or linkcheck.
+FORMAT is html, epub, latexpdf (the PDF), latex (the LaTeX sources only, as
+Sphinx's own `make latex`) or linkcheck. latex and latexpdf publish to
+<out>/latex.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 from report import identity  # noqa: E402  (report.toml, validated)
 
-# Each format is built by the Sphinx builder of the same name.
-FORMATS = ("epub", "html", "latex", "linkcheck")
+# Each format is built by the Sphinx builder of the same name, but for the PDF,
+# which is the latex builder's output typeset (published in the same folder).
+FORMATS = ("epub", "html", "latex", "latexpdf", "linkcheck")
+BUILDER = {"latexpdf": "latex"}
 PROG = "build"
 
 
@@ -105,13 +109,14 @@ def latexpdf(out: Path, stage: Path, venv: Path) -> None:
 
 
 def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) -> Path:
-    target = out / fmt
+    builder = BUILDER.get(fmt, fmt)
+    target = out / builder
     # Beside the target, on the same file system, so publishing is one rename.
-    stage = out / f".stage-{fmt}-{os.getpid()}"
+    stage = out / f".stage-{builder}-{os.getpid()}"
     stage.mkdir(parents=True)
     try:
-        sphinx(fmt, out, stage, language, venv, options)
-        if fmt == "latex":
+        sphinx(builder, out, stage, language, venv, options)
+        if fmt == "latexpdf":
             latexpdf(out, stage, venv)
         publish(stage, target)
     finally:
@@ -141,11 +146,11 @@ def main(argv: list[str]) -> int:
             try:
                 target = build(fmt, out, args.language, args.venv.resolve(), options)
             except BuildFailed as failure:
-                print(f"{PROG}: {failure}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
+                print(f"{PROG}: {failure}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
                 return 1
             except OSError as error:  # a full disk, a folder that cannot be written
                 forget_environment(out)
-                print(f"{PROG}: {error}; {os.path.join(shown, fmt)} is unchanged", file=sys.stderr)
+                print(f"{PROG}: {error}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
                 return 1
             print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
     return 0

@@ -86,10 +86,11 @@ class Result:
 
 def make(target: str, project: Path, builddir: Path, *extra: str, umask: int | None = None,
          **env: str) -> Result:
-    """Run `make TARGET` in PROJECT with outputs in BUILDDIR, using this venv
-    and this run's SOURCE_DATE_EPOCH (under UMASK, with ENV added, if given)."""
+    """Run `make TARGET` (one target or several, space-separated) in PROJECT with
+    outputs in BUILDDIR, using this venv and this run's SOURCE_DATE_EPOCH (under
+    UMASK, with ENV added, if given)."""
     proc = subprocess.run(
-        ["make", "--no-print-directory", target, f"BUILDDIR={builddir}",
+        ["make", "--no-print-directory", *target.split(), f"BUILDDIR={builddir}",
          f"VENV={VENV}", *extra],
         cwd=project, capture_output=True, text=True,
         env={**os.environ, "SPHINXOPTS": "-q", "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), **env},
@@ -578,3 +579,77 @@ def copy_root(rootdir: Path, tempdir: Path, root: str, name: str) -> Path:
 
 def save_as_latin1(path: Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+
+
+# -- Rebuilds: an author's session compared with clean builds -------------------------
+
+# LaTeX's own bookkeeping names the build folder and the TeX run's time; what
+# is published for readers is the PDF, and the .tex it is made from.
+LATEX_PUBLISHED = {f"{SLUG}.pdf", f"{SLUG}.tex"}
+# The LaTeX sources only (`make latex`): what the PDF is typeset from, in a new
+# folder each time, so equal sources give an equal PDF (test_release.py shows
+# the typesetting itself is reproducible).
+SOURCES = "epub latex html"
+
+
+def published(out: Path) -> dict[str, str]:
+    """Every published file of one edition folder: relative path -> sha256. Of
+    a typeset PDF's folder, the PDF and its .tex; of LaTeX sources, every file."""
+    files = {}
+    typeset = (out / "latex" / f"{SLUG}.pdf").exists()
+    for fmt in ("html", "epub", "latex"):
+        files |= {f"{fmt}/{name}": value for name, value in digests(out / fmt).items()
+                  if fmt != "latex" or not typeset or name in LATEX_PUBLISHED}
+    return files
+
+
+def differences(incremental: dict[str, str], clean: dict[str, str]) -> list[str]:
+    only_inc = sorted(set(incremental) - set(clean))
+    only_clean = sorted(set(clean) - set(incremental))
+    changed = sorted(name for name in set(incremental) & set(clean) if incremental[name] != clean[name])
+    return ([f"only in the incremental build: {name}" for name in only_inc]
+            + [f"missing from the incremental build: {name}" for name in only_clean]
+            + [f"different bytes: {name}" for name in changed])
+
+
+class Rebuilds:
+    """A copy of the project, its incremental build folder, and clean builds to compare with."""
+
+    # The copy has no git history, from which the Makefile takes the date every
+    # output carries; both builds of a step must carry the same one.
+    EPOCH = "SOURCE_DATE_EPOCH=1795000000"
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.project = copy_project(tmp / "project")
+        self.builddir = tmp / "build"
+        self.clean_count = 0
+
+    def path(self, name: str) -> Path:
+        return self.project / name
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.path(name)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{name}: {old!r} not found; update the test"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def build(self, builddir: Path, *extra: str, targets: str = "book") -> Path:
+        """`make TARGETS` of the edition EXTRA names into BUILDDIR; its folder."""
+        result = make(targets, self.project, builddir, self.EPOCH, *extra)
+        assert result.returncode == 0, f"make {targets} {' '.join(extra)} failed:\n{result.output[-4000:]}"
+        return builddir / "ko" if KO in extra else builddir
+
+    def check(self, step: str, *extra: str, targets: str = SOURCES) -> None:
+        """Rebuild incrementally, build from scratch, compare."""
+        incremental = self.build(self.builddir, *extra, targets=targets)
+        self.clean_count += 1
+        clean = self.build(self.tmp / f"clean-{self.clean_count}", *extra, targets=targets)
+        found = differences(published(incremental), published(clean))
+        assert not found, f"after '{step}', the incremental build differs from a clean one:\n" + "\n".join(found)
+
+
+def png(path: Path, colour: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), colour).save(path)

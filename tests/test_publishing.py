@@ -1,15 +1,17 @@
 """A failed, killed, starved or concurrent build never costs the last good output.
 
-Each test builds a private copy of the project with the Makefile (through
-scripts/build.py), then interrupts or starves a second build and reads the
-published folder as a browser or a web server would: it holds the whole
-previous output or the whole new one, never a part, and the next build
-succeeds.
+Each test starts from a build folder holding the last good output (a copy
+of one built once for the module, or of the session's build of the book),
+then interrupts, starves or fails a build of changed sources with the
+Makefile (through scripts/build.py) and reads the published folder as a
+browser or a web server would: it holds the whole previous output or the
+whole new one, never a part, and the next build succeeds.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -46,28 +48,32 @@ def edit(project: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A project copy with its website built, and the website of the edited sources."""
+    """A project copy's website (the last good output every test starts from, as
+    a build folder to copy), and an edited copy with its website (the new output
+    every interrupted build is building). No test changes either copy."""
     tmp = tmp_path_factory.mktemp("publishing")
-    project = copy_project(tmp / "project")
-    ok(make("html", project, tmp / "build"))
+    ok(make("html", copy_project(tmp / "project"), tmp / "build"))
     before = digests(tmp / "build" / "html")
     edited = copy_project(tmp / "edited")
     edit(edited)
     ok(make("html", edited, tmp / "build-edited"))
     after = digests(tmp / "build-edited" / "html")
     assert before != after
-    return tmp, project, before, after
+    return tmp / "build", edited, before, after
+
+
+def last_good(built, builddir: Path) -> Path:
+    """BUILDDIR holding the last good website, as a build of the sources left it."""
+    shutil.copytree(built[0], builddir, symlinks=True)
+    assert digests(builddir / "html") == built[2]
+    return builddir
 
 
 @pytest.mark.parametrize("moment", ["while Sphinx writes", "at the publish step"])
 def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_path: Path) -> None:
-    tmp, project, before, after = built
-    work = copy_project(tmp_path / "project")
-    builddir = tmp_path / "build"
-    ok(make("html", work, builddir))
-    assert digests(builddir / "html") == before
-    edit(work)
-    proc = start_make("html", work, builddir)
+    _, edited, before, after = built
+    builddir = last_good(built, tmp_path / "build")
+    proc = start_make("html", edited, builddir)
     # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
     marker = "sitemap.xml" if moment == "at the publish step" else "index.html"
     wait_for(lambda: proc.poll() is not None
@@ -78,17 +84,14 @@ def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_pat
     published = digests(builddir / "html")
     assert published in (before, after), "the website is neither the old one nor the new one"
     # The next build cleans up after the killed one and publishes the edit.
-    ok(make("html", work, builddir))
+    ok(make("html", edited, builddir))
     assert digests(builddir / "html") == after
     assert not list(builddir.glob(".stage-*"))
 
 
 def test_readers_never_see_a_missing_or_partial_website(built, tmp_path: Path) -> None:
-    tmp, project, before, after = built
-    work = copy_project(tmp_path / "project")
-    builddir = tmp_path / "build"
-    ok(make("html", work, builddir))
-    edit(work)
+    _, edited, before, after = built
+    builddir = last_good(built, tmp_path / "build")
     index = builddir / "html" / "index.html"
     seen: list[str] = []
     stop = threading.Event()
@@ -106,7 +109,7 @@ def test_readers_never_see_a_missing_or_partial_website(built, tmp_path: Path) -
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        ok(make("html", work, builddir))
+        ok(make("html", edited, builddir))
     finally:
         stop.set()
         reader.join()
@@ -143,36 +146,31 @@ def fill(disk: Path, leave: int) -> Path:
 
 
 def test_a_full_disk_leaves_the_last_good_website(built, tmp_path: Path) -> None:
-    tmp, project, before, after = built
-    work = copy_project(tmp_path / "project")
+    _, edited, before, after = built
     with small_disk(tmp_path / "disk", 48) as disk:
-        builddir = disk / "build"
-        ok(make("html", work, builddir))
-        assert digests(builddir / "html") == before
-        edit(work)
+        builddir = last_good(built, disk / "build")
         filler = fill(disk, leave=2 << 20)
-        result = make("html", work, builddir)
+        result = make("html", edited, builddir)
         assert result.returncode != 0, "the build succeeded on a full disk"
         assert "html is unchanged" in result.output, result.output[-3000:]
         assert digests(builddir / "html") == before
         filler.unlink()
-        ok(make("html", work, builddir))
+        ok(make("html", edited, builddir))
         assert digests(builddir / "html") == after
 
 
 def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
-    tmp, project, before, after = built
-    work = copy_project(tmp_path / "project")
-    builddir = tmp_path / "build"
-    first = start_make("html", work, builddir)
+    _, edited, before, after = built
+    builddir = last_good(built, tmp_path / "build")
+    first = start_make("html", edited, builddir)
     lock = builddir / ".lock"
-    wait_for(lambda: lock.exists() and "pid" in lock.read_text(encoding="ascii"),
+    wait_for(lambda: "pid" in lock.read_text(encoding="ascii") if lock.exists() else False,
              timeout=60, what="the first build taking the lock")
-    second = start_make("html", work, builddir)
+    second = start_make("html", edited, builddir)
     outputs = [proc.communicate(timeout=300)[0] for proc in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], "\n".join(outputs)[-4000:]
     assert any("waiting for it to finish" in output for output in outputs), outputs
-    assert digests(builddir / "html") == before
+    assert digests(builddir / "html") == after
 
 
 @pytest.mark.requires_tex
@@ -181,11 +179,14 @@ def test_two_builds_at_once_take_turns(built, tmp_path: Path) -> None:
     ("epub", "epub", ("chapters/02-current-state.md", "{ref}`no-such-label`")),
     ("latexpdf", "latex", ("chapters/02-current-state.md", "\n```{raw} latex\n\\undefinedcommand\n```\n")),
 ])
-def test_a_failed_build_leaves_the_published_output(target: str, folder: str, defect, tmp_path: Path) -> None:
-    work = copy_project(tmp_path / "project")
+def test_a_failed_build_leaves_the_published_output(target: str, folder: str, defect, tmp_path: Path,
+                                                    html_dir: Path) -> None:
+    # The last good output: the session's build of the book (tests/conftest.py).
+    session_builddir = html_dir.parent
     builddir = tmp_path / "build"
-    ok(make(target, work, builddir))
+    shutil.copytree(session_builddir / folder, builddir / folder, symlinks=True)
     good = digests(builddir / folder)
+    work = copy_project(tmp_path / "project")
     name, text = defect
     path = work / name
     path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")

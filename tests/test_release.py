@@ -36,7 +36,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from helpers import (REPORT, ROOT, RTD_CONFIG, SLUG, SOURCE_DATE_EPOCH, VENV, ReadTheDocs, assert_built,
-                     clean_env, copy_project, last_commit_time)
+                     clean_env, copy_project, digests, last_commit_time)
 
 VERSION = REPORT["version"]
 BASE = f"{SLUG}-{VERSION}"
@@ -174,8 +174,15 @@ def release(tmp_path_factory) -> Path:
     project = copy_project(base / "some" / "other" / "checkout")
     (project / "dist").mkdir()
     (project / "dist" / "stale.txt").write_text("left by an older release\n")
+    # What an author's last build left in the build folder: a release must
+    # leave it as it was, so the next incremental build goes on from it.
+    for name in ("html/index.html", "doctrees/environment.pickle", "ko/epub/mimetype"):
+        (base / "build" / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / "build" / name).write_text(f"{name} of an earlier build\n")
+    before = digests(base / "build")
     result = make_dist(project, base / "build", tz="Asia/Seoul")
     assert result.returncode == 0, f"make dist failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    assert digests(base / "build") == before, "make dist changed what an earlier build left in the build folder"
     return project / "dist"
 
 
