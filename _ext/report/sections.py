@@ -24,12 +24,13 @@ that document from), so "Defense Costs" is required as "방위비 분담" there.
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.locale import init as init_locale
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 
@@ -50,43 +51,48 @@ def load_required(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def record_outline(app, doctree: nodes.document) -> None:
-    """Store the document's headings (and its toctree's line) in the environment."""
-    env = app.env
-    docname = env.docname
-    headings = []
-    for section in doctree.findall(nodes.section):
-        level = 0
-        parent = section
-        while parent is not None:
-            if isinstance(parent, nodes.section):
-                level += 1
-            parent = parent.parent
-        title = section.next_node(nodes.title)
-        headings.append(
-            (level, title.astext() if title else "", list(section["ids"]), section.line or title.line or 1)
-        )
-    env.report_outlines = getattr(env, "report_outlines", {})
-    env.report_outlines[docname] = headings
-    # Each toctree's line and the documents it lists, so a missing chapter
-    # can be reported at the toctree it belongs in.
-    env.report_toctree_lines = getattr(env, "report_toctree_lines", {})
-    env.report_toctree_lines[docname] = [
-        (getattr(toctree, "line", None) or 1, list(toctree.get("includefiles", [])))
-        for toctree in doctree.findall(lambda n: n.tagname == "toctree")
-    ]
+class OutlineCollector(EnvironmentCollector):
+    """Each document's headings and toctree lines, kept in the environment
+    (Sphinx's own collectors' pattern: it purges and merges them, also when
+    documents are read in parallel)."""
 
+    ATTRS = ("report_outlines", "report_toctree_lines")
 
-def purge(app, env, docname: str) -> None:
-    getattr(env, "report_outlines", {}).pop(docname, None)
-    getattr(env, "report_toctree_lines", {}).pop(docname, None)
+    def clear_doc(self, app, env, docname: str) -> None:
+        for attr in self.ATTRS:
+            getattr(env, attr, {}).pop(docname, None)
 
+    def merge_other(self, app, env, docnames, other) -> None:
+        for attr in self.ATTRS:
+            mine = getattr(env, attr, {})
+            mine.update({d: v for d, v in getattr(other, attr, {}).items() if d in docnames})
+            setattr(env, attr, mine)
 
-def merge(app, env, docnames, other) -> None:
-    for attr in ("report_outlines", "report_toctree_lines"):
-        mine = getattr(env, attr, {})
-        mine.update({d: v for d, v in getattr(other, attr, {}).items() if d in docnames})
-        setattr(env, attr, mine)
+    def process_doc(self, app, doctree: nodes.document) -> None:
+        """Store the document's headings (and its toctree's line) in the environment."""
+        env = app.env
+        docname = env.docname
+        headings = []
+        for section in doctree.findall(nodes.section):
+            level = 0
+            parent = section
+            while parent is not None:
+                if isinstance(parent, nodes.section):
+                    level += 1
+                parent = parent.parent
+            title = section.next_node(nodes.title)
+            headings.append(
+                (level, title.astext() if title else "", list(section["ids"]), section.line or title.line or 1)
+            )
+        env.report_outlines = getattr(env, "report_outlines", {})
+        env.report_outlines[docname] = headings
+        # Each toctree's line and the documents it lists, so a missing chapter
+        # can be reported at the toctree it belongs in.
+        env.report_toctree_lines = getattr(env, "report_toctree_lines", {})
+        env.report_toctree_lines[docname] = [
+            (getattr(toctree, "line", None) or 1, list(toctree.get("includefiles", [])))
+            for toctree in doctree.findall(lambda n: n.tagname == "toctree")
+        ]
 
 
 def reading_order(env) -> list[str]:
@@ -130,30 +136,25 @@ def descendants(heading: Heading):
 def title_translator(app):
     """translate(docname, title): TITLE as the edition's catalog for DOCNAME has it.
 
-    The catalogs Sphinx compiled for this build, searched like its own Locale
-    transform does; an untranslated title stays as it is, as in the document.
+    Sphinx's own lookup (sphinx.locale.init, as its Locale transform calls it
+    for each document's text domain); an untranslated title stays as it is, as
+    in the document.
     """
     config = app.config
-    catalogs: dict[str, gettext.NullTranslations] = {}
+    dirs = [str(Path(app.srcdir, folder)) for folder in config.locale_dirs]
+    # One lookup a domain: each call of init() adds the catalog again as a
+    # fallback of the one it already holds.
+    catalogs = {}
 
-    def catalog(docname: str) -> gettext.NullTranslations:
-        if docname not in catalogs:
-            found = gettext.NullTranslations()
-            domain = docname_to_domain(docname, config.gettext_compact)
-            for folder in config.locale_dirs if config.language else []:
-                try:
-                    translation = gettext.translation(
-                        domain, localedir=Path(app.srcdir) / folder, languages=[config.language])
-                except OSError:
-                    continue
-                if isinstance(found, gettext.GNUTranslations):
-                    found.add_fallback(translation)
-                else:
-                    found = translation
-            catalogs[docname] = found
-        return catalogs[docname]
+    def translate(docname: str, title: str) -> str:
+        if not config.language:
+            return title
+        domain = docname_to_domain(docname, config.gettext_compact)
+        if domain not in catalogs:
+            catalogs[domain] = init_locale(dirs, config.language, domain)[0]
+        return catalogs[domain].gettext(title)
 
-    return lambda docname, title: catalog(docname).gettext(title)
+    return translate
 
 
 def check_structure(app, env) -> None:
@@ -264,9 +265,7 @@ def check_structure(app, env) -> None:
 
 def setup(app):
     app.add_config_value("report_required_sections", "required_sections.yml", "env")
-    app.connect("doctree-read", record_outline)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    app.add_env_collector(OutlineCollector)
     app.connect("env-updated", check_structure)
     return {"version": "1", "env_version": 2, "parallel_read_safe": True,
             "parallel_write_safe": True}
