@@ -107,6 +107,10 @@ HTTP_ONLY = {
     # The one reproduction of the Foreign Ministry's treaty record (Treaty No. 34,
     # in force 18 November 1954) among the sources; the Ministry's own page is gone.
     "http://www.tokdo.kr/detail.php?number=1037&thread=24r07",
+    # The Korea Times US edition's report of Open Doors 2025 (Korean students in
+    # the United States in 2024/25), the one copy of those figures among the
+    # sources; it was found only at this http:// address.
+    "http://mapp.koreatimes.com/article/20251118/1589596",
 }
 
 
