@@ -6,7 +6,7 @@ output can show: every cited key exists, and every timeline row has a source.
 The timeline's own checks (R030–R032) are shown firing on small test roots
 (tests/test_rules_data.py), an undefined term or citation in
 tests/test_guards.py; the last test here draws the timeline again in a small
-project elsewhere and finds the same bytes.
+project elsewhere, in another time zone, and finds the same bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -233,15 +235,22 @@ def test_timeline_figure_in_pdf(pdf_file: Path, pdf_text: str) -> None:
     caption = re.search(r"Fig\. (\d+(?:\.\d+)*): Key events", pdf_text)
     assert caption, "no numbered timeline figure caption in the PDF"
     reader = PdfReader(str(pdf_file))
-    page = next(p for p in reader.pages if f"Fig. {caption.group(1)}:" in (p.extract_text() or ""))
-    # The drawing is a vector PDF placed as a form XObject, not a bitmap.
-    xobjects = page["/Resources"].get("/XObject", {})
-    forms = [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Form"]
-    assert forms, "the timeline page has no embedded vector drawing"
-    first_label = timeline_rows()[0][1]["label"]
-    assert compact(first_label) in compact(page.extract_text()), (
-        "the drawing's text is not on the caption's page"
-    )
+    number, page = next((i, p) for i, p in enumerate(reader.pages, 1)
+                        if f"Fig. {caption.group(1)}:" in (p.extract_text() or ""))
+    # The drawing is typeset on the page (TikZ), its labels text, not a bitmap.
+    assert not any(x.get_object().get("/Subtype") == "/Image"
+                   for x in page["/Resources"].get("/XObject", {}).values()), "the figure is a bitmap"
+    text = compact(page.extract_text())
+    rows = timeline_rows()
+    for row in (rows[0][1], rows[-1][1]):
+        assert compact(row["label"]) in text, f"{row['label']!r} is not on the figure's page"
+    # Set in the book's fonts, embedded as the book's are: no DejaVu Sans
+    # (matplotlib's), no Type 3 glyph procedures.
+    fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), str(pdf_file)],
+                           capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and not [f for f in fonts if "DejaVu" in f or " Type 3 " in f], fonts
+    assert any("TeXGyreHeros-Regular" in f for f in fonts), fonts
+    assert all(" yes " in f for f in fonts), f"a font on the figure's page is not embedded: {fonts}"
 
 
 def test_timeline_table_has_one_row_per_event(html_dir: Path, epub_dir: Path) -> None:
@@ -308,17 +317,31 @@ def test_pdf_has_an_index_chapter(pdf_file: Path) -> None:
 
 # -- The figure's bytes ------------------------------------------------------------------
 
-def test_timeline_figure_is_reproducible(html_dir: Path, builddir: Path, make_app, rootdir,
-                                         sphinx_test_tempdir) -> None:
+def test_timeline_figure_is_reproducible(html_dir: Path, pdf_file: Path, make_app, rootdir,
+                                         sphinx_test_tempdir, monkeypatch) -> None:
     """The project's timeline drawn again, in a small project in another folder,
-    later: the same bytes as the session's website and PDF got."""
+    later and in another time zone: the same SVG as the session's website got,
+    and the same TikZ code as its LaTeX file holds."""
     srcdir = sphinx_test_tempdir / "timeline-again"
     shutil.copytree(rootdir / "test-r033-timeline-not-utf8", srcdir)
     shutil.copy(ROOT / TIMELINE_CSV, srcdir / TIMELINE_CSV)
     shutil.copy(ROOT / "references.bib", srcdir / "references.bib")
-    app = make_app("html", srcdir=srcdir)
-    app.build()
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    time.tzset()
+    try:
+        app = make_app("html", srcdir=srcdir)
+        app.build()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     drawn = Path(app.doctreedir) / "report-timeline" / "timeline"
-    assert drawn.with_suffix(".svg").read_bytes() == (html_dir / "_images" / "timeline.svg").read_bytes()
-    assert drawn.with_suffix(".pdf").read_bytes() == (
-        builddir / "doctrees" / "report-timeline" / "timeline.pdf").read_bytes()
+    svg = drawn.with_suffix(".svg").read_bytes()
+    assert svg == (html_dir / "_images" / "timeline.svg").read_bytes()
+    tikz = drawn.with_suffix(".tex").read_text(encoding="utf-8")
+    assert tikz.startswith(r"\begin{tikzpicture}") and tikz in pdf_file.with_suffix(".tex").read_text(encoding="utf-8")
+    # Text drawn as outlines (an <img> cannot use the page's fonts), and no
+    # element EPUBCheck refuses (a <path> without d).
+    tree = etree.fromstring(svg)
+    assert not list(tree.iter("{http://www.w3.org/2000/svg}text"))
+    assert all(path.get("d") for path in tree.iter("{http://www.w3.org/2000/svg}path"))

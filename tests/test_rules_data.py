@@ -86,3 +86,18 @@ def test_r033_a_utf8_timeline_csv_is_read(make_app, rootdir, sphinx_test_tempdir
     app = make_app("html", srcdir=srcdir)
     app.build()
     assert not reported(app, "R033"), reported(app)
+
+
+def test_r030_a_label_the_figures_font_cannot_draw(make_app, rootdir, sphinx_test_tempdir) -> None:
+    """The English figure is drawn in TeX Gyre Heros, which has no Hangul: the
+    row is refused at its line, not drawn as empty boxes."""
+    srcdir = copy_root(rootdir, sphinx_test_tempdir, "r030-timeline-row", "glyphs")
+    (srcdir / TIMELINE).write_text(
+        "date,label,event,source\n"
+        "1950-06-25,War begins,North Korean forces cross the 38th parallel.,mdt1953\n"
+        "1953-10-01,조약 signed,The Mutual Defense Treaty is signed in Washington.,mdt1953\n",
+        encoding="utf-8")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert timeline_rules(app) == [("R030", TIMELINE, 3)], reported(app)
+    assert "cannot draw '약조'" in reported(app, "R030")[0].text

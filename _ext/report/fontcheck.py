@@ -11,13 +11,12 @@ from the set-up: ``scripts/install-system-deps.sh``, run by ``make system``.
 The check names each missing font and the Debian package that holds it, one
 line each, and ends the build before anything is read or written. The fonts
 are those the outputs are made with: the LaTeX preamble's (``fontpkg``,
-whichever edition set it) for the PDF, and those drawn with Pillow,
-matplotlib and fontTools by the HTML-family builders (the cover, the
-sharing card, the EPUB's Korean font subset, the Korean timeline figure).
-The timeline figure's PDF is typeset by XeLaTeX in TeX Gyre Heros (Noto Sans
-CJK KR in Korean) for every builder, since the builders share one environment
-and each needs its own image format; its SVG uses the DejaVu Sans that ships
-inside matplotlib, which needs no system font.
+whichever edition set it) for the PDF, and those drawn with Pillow and
+fontTools by the HTML-family builders (the cover, the sharing card, the EPUB's
+Korean font subset). The timeline figure's SVG, its glyphs drawn as paths from
+TeX Gyre Heros (and Noto Sans CJK KR in Korean), is drawn for every builder,
+since the builders share one environment; the PDF's copy of the figure is
+TikZ, set by XeLaTeX in the preamble's fonts.
 """
 
 from __future__ import annotations
@@ -40,10 +39,10 @@ PACKAGE = {
 }
 
 #: Drawn by report.cover (cover), report.site (card), report.epub (subset) and
-#: report.timeline (Korean figure); keep in step with the families they ask for.
+#: report.timelinedraw (the figure's SVG); keep in step with the families they ask for.
 DRAWN = {
     "TeX Gyre Pagella": "the cover and the sharing card",
-    "TeX Gyre Heros": "the cover",
+    "TeX Gyre Heros": "the cover and the timeline figure",
     "Noto Serif CJK KR": "the cover, the card and the EPUB's Korean font",
     "Noto Sans CJK KR": "the cover and the Korean timeline figure",
 }
@@ -81,7 +80,9 @@ def missing_fonts(wanted: dict[str, str]) -> list[str]:
 
 def check(app: Sphinx) -> None:
     if app.builder.format == "latex":
-        wanted = preamble_fonts(app.config.latex_elements) | {"Noto Sans CJK KR": DRAWN["Noto Sans CJK KR"]}
+        # The timeline's SVG is drawn for this builder too (report.timeline).
+        timeline = ("TeX Gyre Heros", "Noto Sans CJK KR")
+        wanted = preamble_fonts(app.config.latex_elements) | {f: DRAWN[f] for f in timeline}
     elif app.builder.format == "html":
         wanted = dict(DRAWN)
     else:
