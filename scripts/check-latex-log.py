@@ -14,8 +14,15 @@ Sphinx writes at the start of every document and every section:
 
 XeLaTeX also exits 0 when a font lacks a glyph (it only logs "Missing
 character") and when a reference is undefined, so the exit code proves
-nothing; those are reported too, as log:line. The build runs this after every
-latexmk, failed or not.
+nothing; those are reported too, as log:line. So is every box more than 1pt
+wider (or taller) than its space (R061): a line that runs into the margin, a
+URL past the page's edge. TeX names the lines of the file it was reading;
+when that is the .tex, the source document is named as for R060:
+
+    report.log:2091: overfull \\hbox 195.99pt too wide (paragraph at lines
+    1748--1750 of report.tex) in backmatter/references.md [R061]
+
+The build runs this after every latexmk, failed or not.
 
 Usage: check-latex-log.py [--srcdir DIR] FILE.log [FILE.log ...]
 (DIR: the Sphinx source folder, to name documents by their file; the
@@ -51,6 +58,21 @@ CONTEXT = re.compile(r"^l\.(\d+) ?(.*)$")
 AFTERMATH = re.compile(r"^(Emergency stop\.|\s*==> Fatal error occurred|Fatal error occurred)")
 LABEL = re.compile(r"\\label\{\\detokenize\{([^}:]*):")
 SUFFIXES = (".md", ".rst", ".ipynb", ".txt")
+
+# "Overfull \hbox (43.97533pt too wide) in paragraph at lines 1475--1477",
+# "… detected at line 12", "Overfull \vbox (3.0pt too high) has occurred while
+# \output is active"; TeX then shows the box's contents down to a blank line.
+OVERFULL = re.compile(r"^Overfull \\(?P<box>[hv]box) \((?P<size>[\d.]+)pt too (?P<way>wide|high)\) "
+                      r"(?P<where>.*)$")
+BOX_DUMP = re.compile(r"^(Overfull|Underfull|Tight|Loose) \\[hv]box")
+LINES = re.compile(r"(?:in paragraph|in alignment) at lines (\d+)--(\d+)|detected at line (\d+)")
+# TeX writes "(" and the file's name when it opens a file and ")" when it
+# closes it: the innermost named file is the one TeX is reading.
+FILE_PAREN = re.compile(r"\((?P<file>[^\s()]+\.[A-Za-z]\w*)?|\)")
+#: Overfull boxes up to this wide are not seen in print.
+OVERFULL_TOLERANCE = 1.0
+# The files LaTeX reads besides the .tex, which Sphinx's Makefile writes.
+WRITTEN = {".ind": "the index", ".toc": "the table of contents", ".aux": "the .aux file"}
 
 
 def logical_lines(text: str):
@@ -121,10 +143,56 @@ def errors(log: Path, lines: list[tuple[int, str]], srcdir: Path) -> list[str]:
     return found
 
 
+def reading(lines: list[tuple[int, str]]):
+    """(number, line, file TeX was reading there): parentheses in a box's
+    contents, which TeX shows after its warning, are the text's, not files'."""
+    stack: list[str | None] = []
+    in_box = False
+    for number, line in lines:
+        current = next((name for name in reversed(stack) if name), None)
+        yield number, line, current
+        if BOX_DUMP.match(line):
+            in_box = True
+            continue
+        if in_box:
+            in_box = bool(line.strip())
+            continue
+        for match in FILE_PAREN.finditer(line):
+            if match[0] == ")":
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(match["file"])
+
+
+def overfull_boxes(log: Path, lines: list[tuple[int, str]], srcdir: Path) -> list[str]:
+    """Every box wider or taller than its space by more than 1pt (R061)."""
+    tex = log.with_suffix(".tex")
+    tex_lines = None
+    found = []
+    for number, line, current in reading(lines):
+        if not (match := OVERFULL.match(line)) or float(match["size"]) <= OVERFULL_TOLERANCE:
+            continue
+        where, source = match["where"], ""
+        if (at := LINES.search(where)) and current:
+            first = int(at[1] or at[3])
+            if Path(current).name == tex.name:
+                if tex_lines is None:
+                    tex_lines = (tex.read_text(encoding="utf-8", errors="replace").splitlines()
+                                 if tex.is_file() else [])
+                source = f" in {source_of(tex_lines, first, srcdir)}" if tex_lines else ""
+            else:
+                source = f" in {WRITTEN.get(Path(current).suffix, Path(current).name)}"
+            where = f"{where.replace(at[0], at[0].replace('in ', '', 1))} of {Path(current).name}"
+        found.append(f"{log}:{number}: overfull \\{match['box']} {float(match['size']):.2f}pt too "
+                     f"{match['way']} ({where}){source} [R061]")
+    return found
+
+
 def problems(log: Path, srcdir: Path = ROOT) -> list[str]:
     text = log.read_text(encoding="utf-8", errors="replace")
     lines = list(logical_lines(text))
-    found = errors(log, lines, srcdir)
+    found = errors(log, lines, srcdir) + overfull_boxes(log, lines, srcdir)
     for number, line in lines:
         for pattern, what in PROBLEMS:
             if match := pattern.search(line):

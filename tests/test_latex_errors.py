@@ -1,5 +1,6 @@
-"""The PDF build explains itself: report.toml values reach LaTeX as text, and
-a LaTeX error is shown with TeX's message and where it came from (R060).
+"""The PDF build explains itself: report.toml values reach LaTeX as text, a
+LaTeX error is shown with TeX's message and where it came from (R060), and so
+is a box that runs past its space by more than 1pt (R061).
 
 Small roots are built to LaTeX with sphinx.testing and typeset with one
 xelatex run (under a second each); scripts/check-latex-log.py reads the log
@@ -148,4 +149,74 @@ def test_the_defects_that_still_give_a_pdf_are_reported_for_every_log(tmp_path):
     assert proc.stderr.splitlines() == [
         f"{log}:1: missing glyph: Missing character: There is no 한 in font TeX Gyre Pagella!",
         f"{log}:2: undefined reference: LaTeX Warning: Reference `chapters/01-one:nowhere' on page 3 undefined",
+    ]
+
+
+# -- Overfull boxes (R061) ------------------------------------------------------------------
+
+OVERFULL = re.compile(r"(?P<log>\S+):(?P<line>\d+): overfull \\hbox (?P<width>[\d.]+)pt too wide "
+                      r"\(paragraph at lines (?P<first>\d+)--(?P<last>\d+) of tiny\.tex\) "
+                      r"in (?P<source>\S+) \[R061\]")
+
+
+@pytest.mark.requires_tex
+@pytest.mark.sphinx("latex", testroot="r061-overfull")
+def test_r061_a_url_and_a_word_past_the_margin_are_named_with_width_line_and_document(app):
+    app.build()
+    outdir = Path(app.outdir)
+    assert xelatex(outdir, "tiny").returncode == 0  # TeX itself only warns
+    log = outdir / "tiny.log"
+    proc = check_log("--srcdir", str(app.srcdir), str(log))
+    assert proc.returncode == 1
+    found = [OVERFULL.fullmatch(line) for line in proc.stderr.splitlines()]
+    assert len(found) == 2 and all(found), proc.stderr
+    tex = (outdir / "tiny.tex").read_text(encoding="utf-8").splitlines()
+    log_lines = log.read_text(encoding="utf-8").splitlines()
+    planted = ("averyveryvery", "1234567890123")
+    for match, text in zip(found, planted):
+        assert match["log"] == str(log) and match["source"] == "overfull.md"
+        assert float(match["width"]) > 1
+        assert log_lines[int(match["line"]) - 1].startswith(
+            f"Overfull \\hbox ({match['width']}")  # the width TeX gives, rounded
+        assert any(text in line for line in tex[int(match["first"]) - 1:int(match["last"])]), (
+            f"{text!r} not at .tex lines {match['first']}--{match['last']}")
+
+
+@pytest.mark.requires_tex
+@pytest.mark.sphinx("latex", testroot="r061-overfull",
+                    confoverrides={"latex_documents": [("fine", "tiny.tex", "Tiny", "Author", "manual")]})
+def test_r061_the_same_root_without_the_long_page_passes(app):
+    app.build()
+    outdir = Path(app.outdir)
+    assert xelatex(outdir, "tiny").returncode == 0
+    proc = check_log("--srcdir", str(app.srcdir), str(outdir / "tiny.log"))
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_r061_a_box_up_to_1pt_over_passes_and_the_index_is_named(tmp_path):
+    log = write_log(tmp_path, "\n".join([
+        "(./book.tex",                                                           # 1
+        "Overfull \\hbox (0.99998pt too wide) in paragraph at lines 7--7",       # 2
+        "[]\\TU/TeXGyrePagella(0)/m/n/10.95 Text (unbalanced",                   # 3
+        "",                                                                      # 4
+        "Overfull \\hbox (12.5pt too wide) in paragraph at lines 7--7",          # 5
+        "[]\\TU/TeXGyrePagella(0)/m/n/10.95 Text) (also",                        # 6
+        "",                                                                      # 7
+        "[3] (./book.ind",                                                       # 8
+        "Overfull \\hbox (3.25pt too wide) in paragraph at lines 12--13",        # 9
+        "[]",                                                                    # 10
+        "",                                                                      # 11
+        ")",                                                                     # 12
+        "Overfull \\vbox (20.0pt too high) has occurred while \\output is active", # 13
+        "[4] )",                                                                 # 14
+        "",
+    ]))
+    proc = check_log("--srcdir", str(tmp_path), str(log))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"{log}:5: overfull \\hbox 12.50pt too wide (paragraph at lines 7--7 of book.tex) "
+        "in chapters/01-one.md [R061]",
+        f"{log}:9: overfull \\hbox 3.25pt too wide (paragraph at lines 12--13 of book.ind) "
+        "in the index [R061]",
+        f"{log}:13: overfull \\vbox 20.00pt too high (has occurred while \\output is active) [R061]",
     ]

@@ -64,6 +64,60 @@ def test_latex_log_is_clean(pdf_file: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("edition", ["pdf_file", "ko_pdf_file"])
+def test_no_overfull_box_in_the_whole_book(edition: str, request: pytest.FixtureRequest) -> None:
+    """Not one, however narrow: the build fails only above 1pt (R061), the book has none."""
+    log = request.getfixturevalue(edition).with_suffix(".log")
+    overfull = [f"{log.name}:{number}: {line}"
+                for number, line in enumerate(log.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+                if line.startswith("Overfull")]
+    assert not overfull, "\n".join(overfull)
+
+
+# Sphinx's geometry: 1in side margins (hmargin) on A4.
+RIGHT_EDGE = 595.28 - 72
+WORD_BOX = re.compile(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+
+
+@pytest.mark.parametrize("edition", ["pdf_file", "ko_pdf_file"])
+def test_no_word_runs_past_the_right_margin(edition: str, request: pytest.FixtureRequest) -> None:
+    """What a reader saw: a URL in the references reaching x = 598.7pt on a 595.3pt page."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(request.getfixturevalue(edition)), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    pages = boxes.split("<page ")
+    past = [(page, word, float(x)) for page, text in enumerate(pages[1:], 1)
+            for x, word in WORD_BOX.findall(text) if float(x) > RIGHT_EDGE + 0.5]
+    assert len(pages) > 10 and not past, f"(page, word, right edge in pt) past {RIGHT_EDGE:.1f}pt: {past[:10]}"
+
+
+def index_pages(pdf: Path) -> tuple[int, int]:
+    """The Index chapter's first and last page (1-based): the outline's last chapter."""
+    reader = PdfReader(str(pdf))
+    last_chapter = [item for item in reader.outline if not isinstance(item, list)][-1]
+    return reader.get_destination_page_number(last_chapter) + 1, len(reader.pages)
+
+
+@pytest.mark.parametrize("edition, symbols", [("pdf_file", "Symbols"), ("ko_pdf_file", "기호")])
+def test_index_in_the_text_font_with_numbers_filed_as_words(
+        edition: str, symbols: str, request: pytest.FixtureRequest) -> None:
+    pdf = request.getfixturevalue(edition)
+    first, last = index_pages(pdf)
+    fonts = subprocess.run(["pdffonts", "-f", str(first), "-l", str(last), str(pdf)],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Pagella" in fonts and "Mono" not in fonts, fonts
+    lines = [line.strip() for line in subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
+        capture_output=True, text=True, check=True).stdout.splitlines()]
+    # Numbers filed as read: no group of symbols before the letters ("6자회담" as
+    # "육자회담" under ㅇ; "38th parallel" as "thirty-eighth parallel" under T).
+    assert symbols not in lines, f"a {symbols!r} group in the index"
+    parallel = [number for number, line in enumerate(lines) if line.startswith("38th parallel,")]
+    if parallel:
+        assert lines.index("T") < parallel[0] < lines.index("U"), lines
+    else:
+        assert edition == "ko_pdf_file", f"'38th parallel' is not in the index: {lines}"
+
+
 @pytest.mark.parametrize("line, what", [
     ("Missing character: There is no 한 (U+D55C) in font [texgyrepagella-regular.otf]/OT:script=latn;language=dflt;!", "missing glyph"),
     ("LaTeX Warning: Reference `chapters/02-current-state:trade' on page 4 undefined on input line 512.", "undefined reference"),

@@ -213,6 +213,42 @@ TYPOGRAPHY = r"""
   \def\sectionmark##1{\markright{\ifnum\c@secnumdepth>\z@\thesection\quad\fi ##1}}}
 \reportmarks \g@addto@macro\f@nch@initialise{\reportmarks}
 \makeatother
+% URLs (the reference list's, the footnotes') break where a reader sees that
+% the address goes on: after a slash or after "//" (never inside "://"),
+% before a full stop, a hyphen or another mark, so that no line ends in what
+% reads as a hyphenated word or the end of a sentence. Between two letters or
+% digits (url.sty's ordinary "breaks", at a high penalty) only when nothing
+% else keeps the address inside the margin. url.sty's classes: a "big break"
+% allows a break after the character, and two in a row ("//") none between
+% them; a "special" here puts a break before it.
+\makeatletter
+\def\UrlBigBreaks{\do\/}
+\def\UrlBreaks{\do\a\do\b\do\c\do\d\do\e\do\f\do\g\do\h\do\i\do\j\do\k\do\l\do\m
+  \do\n\do\o\do\p\do\q\do\r\do\s\do\t\do\u\do\v\do\w\do\x\do\y\do\z
+  \do\A\do\B\do\C\do\D\do\E\do\F\do\G\do\H\do\I\do\J\do\K\do\L\do\M
+  \do\N\do\O\do\P\do\Q\do\R\do\S\do\T\do\U\do\V\do\W\do\X\do\Y\do\Z
+  \do0\do1\do2\do3\do4\do5\do6\do7\do8\do9}
+\def\UrlNoBreaks{\do\(\do\[\do\{\do\<\do\:}
+\def\reporturlbreakbefore#1{\penalty\UrlBigBreakPenalty\mathchar`#1}
+\g@addto@macro\UrlSpecials{%
+  \do\.{\reporturlbreakbefore\.}\do\-{\reporturlbreakbefore\-}\do\_{\reporturlbreakbefore\_}%
+  \do\?{\reporturlbreakbefore\?}\do\#{\reporturlbreakbefore\#}\do\&{\reporturlbreakbefore\&}%
+  \do\={\reporturlbreakbefore\=}\do\,{\reporturlbreakbefore\,}\do\;{\reporturlbreakbefore\;}%
+  \do\~{\reporturlbreakbefore\~}}
+\mathchardef\UrlBigBreakPenalty=100
+\mathchardef\UrlBreakPenalty=9000
+% The reference list is set ragged right. LaTeX's thebibliography justifies
+% it under \sloppy, which set the words before a long URL one to a line with
+% wide gaps. Here a line's slack goes mostly to its right end (up to 3em and
+% more only where nothing better exists), and a word is hyphenated only where
+% its line would otherwise fall much shorter.
+\newcommand\reportbibliographylines{%
+  \rightskip\z@ plus 3em\relax \@rightskip\rightskip \parfillskip\z@ plus 1fil\relax
+  \pretolerance\m@ne \tolerance 9999\relax \emergencystretch\z@ \hyphenpenalty 1000\relax}
+\AddToHook{env/thebibliography/begin}{\let\sloppy\reportbibliographylines}
+\makeatother
+% The index in the text font (Sphinx sets its entries in \texttt).
+\renewcommand*\sphinxstyleindexentry[1]{#1}
 """
 
 #: The title page is page i of the roman front pages and the contents go on
