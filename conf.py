@@ -170,6 +170,8 @@ latex_elements = {
     "figure_align": "H",
     # The title page and the PDF's metadata (title, author, subject, language)
     # follow the edition's language: report.edition writes them from report.toml.
+    # The preamble's typography (where URLs break, the ragged-right reference
+    # list, the index's font) is report.edition's TYPOGRAPHY, for both editions.
 }
 
 # -- EPUB output ------------------------------------------------------------------

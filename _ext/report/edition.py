@@ -16,7 +16,9 @@ language follow it:
   the language's format);
 - the PDF's title page and metadata (title, author, subject, keywords,
   language), for every edition, written here from the same values, so the
-  two editions share one template;
+  two editions share one template; and the typography both share
+  (``TYPOGRAPHY``): where a URL may break, the ragged-right reference list,
+  the index in the text font;
 - the PDF's typography for Korean: xetexko (kotex) sets Hangul in Noto Serif
   CJK KR (Noto Sans CJK KR for sans) and everything else in TeX Gyre Pagella,
   breaks lines the Korean way, and takes Korean names for the contents and
