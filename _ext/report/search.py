@@ -17,8 +17,10 @@ stands bare. This search language, registered for ``ko``:
   words), as English leaves out "the".
 
 Sphinx's Korean messages for the browser translate "Search finished, found
-%s pages …" as an empty string, so a Korean search ends in silence; the
-website's translations.js gets the sentence here.
+%s pages …" as an empty string, so a Korean search would end in silence:
+locales/ko/LC_MESSAGES/sphinx.js, which Sphinx's HTML builder takes before its
+own from ``locale_dirs``, is Sphinx's Korean catalog with that sentence filled
+(tests/test_interface_language.py compares the two).
 
 It also ranks, in every edition, the sections that treat a glossary term
 above the glossary's entry, and lists the Glossary once
@@ -102,30 +104,6 @@ class SearchKorean(SearchLanguage):
         return self.english.stemWord(word.lower())
 
 
-#: Sphinx's browser messages that its Korean catalog leaves empty (sphinx.js).
-KOREAN_JS_MESSAGES = {
-    "Search finished, found one page matching the search query.":
-        ["검색이 끝났습니다. 검색어와 일치하는 페이지를 ${resultCount}개 찾았습니다."],
-}
-
-
-def complete_js_messages(app, exception) -> None:
-    """build-finished: fill the empty Korean search messages of translations.js."""
-    if exception is not None or app.builder.name not in ("html", "dirhtml") or app.config.language != "ko":
-        return
-    path = Path(app.outdir) / "_static" / "translations.js"
-    if not path.is_file():
-        return
-    text = path.read_text(encoding="utf-8")
-    prefix, suffix = "Documentation.addTranslations(", ");"
-    data = json.loads(text[text.index(prefix) + len(prefix):text.rindex(suffix)])
-    messages = data["messages"]
-    for msgid, translation in KOREAN_JS_MESSAGES.items():
-        if messages.get(msgid) in (None, "", [""]):
-            messages[msgid] = translation
-    path.write_text(prefix + json.dumps(data, sort_keys=True, indent=4) + suffix + "\n", encoding="utf-8")
-
-
 # -- Ranking: where a subject is treated before where it is defined ------------------
 
 def rank_sections_before_glossary(index: dict, glossary_doc: str, stem=str.lower) -> dict:
@@ -183,6 +161,5 @@ def rerank_search_index(app, exception) -> None:
 def setup(app):
     app.add_search_language(SearchKorean)
     app.add_config_value("report_glossary_doc", "backmatter/glossary", "html", types=frozenset({str}))
-    app.connect("build-finished", complete_js_messages)
     app.connect("build-finished", rerank_search_index)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
