@@ -1,4 +1,4 @@
-"""The search field's magnifier never covers the query (issue 14).
+"""The search field's magnifier never covers the query.
 
 In Chromium, on both editions' search pages at desktop and phone widths, in
 the page's own search field and in the search dialog (Ctrl+K): the icon ends

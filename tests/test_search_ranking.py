@@ -1,4 +1,4 @@
-"""What the website's search lists for a glossary term (issue 14).
+"""What the website's search lists for a glossary term.
 
 Reads the built search index and glossary page of both editions (the
 session's `html_dir` and `ko_html_dir`): the

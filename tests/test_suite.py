@@ -12,9 +12,6 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-# Files whose owner is reworking them for issue 17 at the time of writing;
-# remove a name once its sleeps are gone.
-SLEEPS_BEING_REMOVED: set[str] = set()
 
 
 def suite_files() -> list[Path]:
@@ -32,8 +29,7 @@ def problems_in(path: Path) -> list[str]:
             modules = [node.module]
         found += [f"{path.name}:{node.lineno}: imports the test module {m}" for m in modules
                   if m.split(".")[0].startswith("test_")]
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sleep"
-                and path.name not in SLEEPS_BEING_REMOVED):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sleep":
             found.append(f"{path.name}:{node.lineno}: sleeps (poll with helpers.wait_for)")
     for number, line in enumerate(source.splitlines(), start=1):
         if re.search(r"""ROOT\s*/\s*["']_build""", line):

@@ -1,4 +1,4 @@
-"""What a reader sees on the printed page (issue 14): read from the built PDFs.
+"""What a reader sees on the printed page: read from the built PDFs.
 
 Each check reads the PDF that `make latexpdf` (and `make latexpdf LANGUAGE=ko`)
 published, with pypdf and poppler's pdftotext, never the extension's code.
