@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, pdftotext
+from report import edition
 
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 
@@ -220,3 +221,22 @@ def test_r061_a_box_up_to_1pt_over_passes_and_the_index_is_named(tmp_path):
         "in the index [R061]",
         f"{log}:13: overfull \\vbox 20.00pt too high (has occurred while \\output is active) [R061]",
     ]
+
+
+# -- R041: the Korean index and Sphinx's latexmkrc ------------------------------------------
+
+@pytest.mark.sphinx("latex", testroot="r041-komkindex")
+def test_r041_the_korean_index_goes_to_komkindex(app) -> None:
+    app.build()
+    rc = (Path(app.outdir) / "latexmkrc").read_text(encoding="utf-8")
+    assert edition.KOMKINDEX in rc and edition.MAKEINDEX not in rc
+    assert "R041" not in app.warning.getvalue(), app.warning.getvalue()
+
+
+@pytest.mark.sphinx("latex", testroot="r041-komkindex")
+def test_r041_a_latexmkrc_without_makeindex_is_reported(app, monkeypatch) -> None:
+    # As if Sphinx's latexmkrc named its index program differently.
+    monkeypatch.setattr(edition, "MAKEINDEX", "makeindex -s no-such-style.ist")
+    app.build()
+    warnings = app.warning.getvalue()
+    assert re.search(r"latexmkrc:1: WARNING: R041 no .*komkindex", warnings), warnings

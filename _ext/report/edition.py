@@ -339,9 +339,10 @@ def use_komkindex(app: Sphinx, exception: Exception | None) -> None:
     rc = Path(app.outdir) / "latexmkrc"
     text = rc.read_text(encoding="utf-8")
     if MAKEINDEX not in text:
-        logger.warning(f"R041 {rc}: no {MAKEINDEX!r} to replace with komkindex; the Korean "
+        # "file:line" (not a docname, which Sphinx would give a source suffix).
+        logger.warning(f"R041 no {MAKEINDEX!r} to replace with komkindex; the Korean "
                        "index would be sorted by bytes (has Sphinx's latexmkrc changed?)",
-                       location=str(rc), type="report", subtype="R041")
+                       location=f"{rc}:1", type="report", subtype="R041")
         return
     rc.write_text(text.replace(MAKEINDEX, KOMKINDEX), encoding="utf-8")
 
