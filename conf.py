@@ -45,6 +45,7 @@ extensions = [
     "report.cover",
     "report.epub",
     "report.latex",
+    "report.pdfmeta",  # the PDF's XMP metadata, which XeLaTeX does not write
     "report.timeline",
     # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
     "sphinxext.opengraph",
@@ -181,7 +182,8 @@ epub_description = REPORT["description"]
 epub_author = author
 epub_publisher = REPORT["publisher"]
 epub_contributor = author
-epub_copyright = copyright
+# dc:rights and the title page's line carry the sign; Sphinx's site footer adds its own.
+epub_copyright = f"© {copyright}"
 epub_identifier = REPORT["identifier"]
 epub_scheme = "URN"
 epub_uid = "bookid"

@@ -107,6 +107,9 @@ def test_package_metadata_is_complete(epub_dir: Path):
     assert REPORT["licence"] in md.find("dc:rights", NS).text
     assert " ".join(md.find("dc:description", NS).text.split()) == " ".join(REPORT["description"].split())
     assert [s.text for s in md.findall("dc:subject", NS)] == REPORT["subjects"]
+    # Calibre and others make tags of the subjects, split at commas.
+    assert not [s for s in REPORT["subjects"] if "," in s]
+    assert md.find("dc:rights", NS).text.startswith("© ")
     assert meta(opf, "ibooks:version") == [REPORT["version"]]
 
     empty = [etree.QName(e).localname for e in md

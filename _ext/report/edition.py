@@ -120,8 +120,9 @@ def apply_identity(config: Config, report: dict) -> None:
     config.epub_description = edition["description"]
     config.epub_identifier = edition["identifier"]
     config.report_subtitle = subtitle
-    config.copyright = config.epub_copyright = (
+    config.copyright = (
         f"{report['date_of_information'][:4]}, {author}. {_('Text licensed %s') % report['licence']}")
+    config.epub_copyright = f"© {config.copyright}"
     # Read the Docs gives each translation its own canonical URL (/ko/latest/),
     # which conf.py already took from the environment.
     if not os.environ.get("READTHEDOCS_CANONICAL_URL"):
