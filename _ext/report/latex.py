@@ -177,9 +177,19 @@ class ReportLaTeXTranslator(LaTeXTranslator):
                                  for part in self.body[start:]]
 
 
+def use_translator(app) -> None:
+    """builder-inited: the writer above, for the LaTeX builder only.
+    pydata-sphinx-theme gives its HTML mixin (aria-level on headings, Bootstrap
+    tables) to the registered translators when there are any, else to the
+    HTML builder's own: a LaTeX translator registered for every build would
+    take the website's away."""
+    if app.builder.name == "latex":
+        app.set_translator("latex", ReportLaTeXTranslator, override=True)
+
+
 def setup(app):
     app.add_config_value("report_numbered_prefix", "chapters/", "env")
     app.add_config_value("report_references_doc", "backmatter/references", "env")
     app.add_post_transform(ReportShape)
-    app.set_translator("latex", ReportLaTeXTranslator)
+    app.connect("builder-inited", use_translator)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
