@@ -187,7 +187,8 @@ epub_copyright = f"© {copyright}"
 epub_identifier = REPORT["identifier"]
 epub_scheme = "URN"
 epub_uid = "bookid"
-epub_show_urls = "footnote"
+# Links work in e-book readers; a footnote per link would be a stray "[#1]".
+epub_show_urls = "no"
 epub_exclude_files = ["search.html"]
 # report.cover draws the cover at build time (_static/cover.png in every HTML
 # and EPUB output; no image in the repository); report.epub adds the cover

@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import compact, parse_xml
+from lxml import etree
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.requires_tex
@@ -110,3 +112,20 @@ def test_korean_reference_list_is_set_with_latin_leading(pdf_file: Path, ko_pdf_
     english, korean = reference_pages(pdf_file), reference_pages(ko_pdf_file)
     assert english >= 5, f"reference pages not recognised in the English PDF ({english})"
     assert korean <= english + 1, f"Korean reference list: {korean} pages, English: {english}"
+
+
+# -- Words that belong to another format ---------------------------------------------------
+
+def test_each_format_speaks_of_itself(pdf_text: str, epub_dir: Path, html_dir: Path) -> None:
+    """The landing text names the format the reader holds (the PDF starts at
+    its title page, without it); the colophon names all three alike."""
+    epub_text = " ".join(
+        etree.tostring(parse_xml(page), method="text", encoding="unicode")
+        for page in sorted(epub_dir.rglob("*.xhtml")))
+    site_text = (html_dir / "index.html").read_text(encoding="utf-8")
+    pdf = compact(pdf_text)  # lowercase, no spaces: as pdftotext breaks lines
+    assert compact("this website") not in pdf
+    assert "this website" not in epub_text and "this e-book" in epub_text
+    assert "this website" in site_text and "this e-book" not in site_text and "this PDF" not in site_text
+    # No footnote marker of a link shown as "[#1]" (epub_show_urls).
+    assert "[#" not in epub_text
