@@ -517,3 +517,27 @@ def test_screenshot_check_refuses_a_blank_page(browser, tmp_path: Path) -> None:
     with serve(tmp_path) as url:
         shoot(browser, url + "blank.html", viewport, tmp_path / "blank.png")
     assert picture_problems(tmp_path / "blank.png", viewport)
+
+
+def figure_brightness(browser, url: str, scheme: str, shot: Path) -> float:
+    """Mean brightness (0 black … 1 white) of the timeline figure as shown."""
+    from PIL import Image, ImageStat
+
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        page.locator("img.report-timeline").screenshot(path=str(shot))
+    finally:
+        context.close()
+    return ImageStat.Stat(Image.open(shot).convert("L")).mean[0] / 255
+
+
+@pytest.mark.requires_browser
+def test_timeline_figure_follows_dark_mode(browser, server: str, screenshots: Path) -> None:
+    """In dark mode the figure is dark as the page is, not a light slab."""
+    url = server + "backmatter/timeline.html"
+    light = figure_brightness(browser, url, "light", screenshots / "timeline-light.png")
+    dark = figure_brightness(browser, url, "dark", screenshots / "timeline-dark.png")
+    assert light > 0.8 and dark < 0.3, (light, dark)

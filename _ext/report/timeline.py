@@ -163,6 +163,7 @@ class TimelineFigure(TimelineMixin, Figure, SphinxDirective):
         result = super().run()
         for image in (i for node in result for i in node.findall(nodes.image)):
             image["timeline"] = True  # TikZ code in its place for LaTeX (TimelineInLatex)
+            image["classes"].append("report-timeline")  # the site's dark mode (_static/site.css)
         return result
 
 
