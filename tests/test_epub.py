@@ -257,9 +257,32 @@ def test_front_matter_and_landmarks(epub_dir: Path):
     nav = parse(epub_dir / "nav.xhtml")
     marks = {a.get(f"{{{NS['epub']}}}type"): a.get("href")
              for a in nav.iterfind(".//x:nav[@epub:type='landmarks']//x:a", NS)}
-    assert {"cover", "titlepage", "toc", "bodymatter"} <= set(marks), marks
+    assert {"cover", "titlepage", "toc", "bodymatter", "glossary", "bibliography", "index"} <= set(marks), marks
+    assert marks["glossary"] == "backmatter/glossary.xhtml" and marks["bibliography"] == "backmatter/references.xhtml"
     for href in marks.values():
         assert (epub_dir / unquote(href.split("#")[0])).is_file(), href
+
+
+@pytest.mark.parametrize("language", ["", "ko"])
+def test_every_content_document_says_what_it_is(language: str, request):
+    """epub:type on every page's body (front, body or back matter) and, on the
+    chapters, the glossary, the references …, on the top section with its
+    DPUB-ARIA role, in both editions."""
+    epub_dir = request.getfixturevalue(f"{language}_epub_dir" if language else "epub_dir")
+    epub_type = f"{{{NS['epub']}}}type"
+    kinds = {}
+    for page in spine(package(epub_dir)):
+        body = parse(epub_dir / page).find("x:body", NS)
+        assert body.get(epub_type), f"{page}: no epub:type on the body"
+        section = body.find(".//x:section", NS)
+        kinds[page] = (body.get(epub_type), None if section is None else section.get(epub_type),
+                       None if section is None else section.get("role"))
+    assert kinds["chapters/02-current-state.xhtml"] == ("bodymatter", "chapter", "doc-chapter")
+    assert kinds["backmatter/glossary.xhtml"] == ("backmatter", "glossary", "doc-glossary")
+    assert kinds["backmatter/references.xhtml"] == ("backmatter", "bibliography", "doc-bibliography")
+    assert kinds["backmatter/colophon.xhtml"] == ("backmatter", "colophon", "doc-colophon")
+    assert kinds["frontmatter/about.xhtml"] == ("frontmatter", "preface", "doc-preface")
+    assert [p for p, k in kinds.items() if p.startswith("chapters/") and k[1] != "chapter"] == []
 
 
 def nav_tree(epub_dir: Path) -> list[tuple[str, str, list]]:

@@ -73,7 +73,22 @@ class ReportEpubBuilder(Epub3Builder):
         path = Path(outfilename) if outfilename else self.get_output_path(pagename)
         if path.suffix == self.out_suffix and path.exists():
             name = path.relative_to(self.outdir).as_posix()
-            self.page_facts[name] = epubpages.tidy(path, name)
+            self.page_facts[name] = epubpages.tidy(path, name, self.semantics(pagename))
+
+    def semantics(self, pagename: str) -> epubpages.Semantics:
+        """What the page is, for reading systems and assistive technology: the
+        part of the book (epub:type on the body) and, where the EPUB vocabulary
+        has a name for it, the kind of its top section (report_epub_types)."""
+        kinds = self.config.report_epub_types
+        kind = kinds.get(pagename) or next(
+            (k for prefix, k in kinds.items() if prefix.endswith("/") and pagename.startswith(prefix)), None)
+        if kind == "chapter":
+            part = "bodymatter"
+        elif pagename.startswith("backmatter/") or pagename == "genindex":
+            part = "backmatter"
+        else:
+            part = "frontmatter"
+        return epubpages.Semantics(part, kind)
 
     def handle_finish(self) -> None:
         self.get_toc()
@@ -157,6 +172,9 @@ class ReportEpubBuilder(Epub3Builder):
         marks = [("cover", _("Cover"), COVER_PAGE), ("titlepage", _("Title page"), TITLE_PAGE),
                  ("toc", _("Table of Contents"), self.config.root_doc + self.out_suffix),
                  ("bodymatter", _("Start of content"), self.bodymatter_page())]
+        for doc, kind in self.config.report_epub_types.items():
+            if kind in ("glossary", "bibliography") and doc in self.env.titles:
+                marks.append((kind, self.env.titles[doc].astext(), doc + self.out_suffix))
         if self.use_index:
             marks.append(("index", _("Index"), index))
         korean_book = is_korean(self.config.epub_language)
@@ -222,6 +240,13 @@ def setup(app):
     app.setup_extension("report.cover")
     app.setup_extension("report.hangul")
     app.add_config_value("report_subjects", [], "epub", types=frozenset({list, tuple}))
+    # Each page's kind in the EPUB vocabulary (epub:type and its DPUB-ARIA
+    # role), by document name, or by folder for a name ending in "/".
+    app.add_config_value("report_epub_types", {
+        "frontmatter/executive-summary": "preamble", "frontmatter/about": "preface",
+        "chapters/": "chapter", "backmatter/glossary": "glossary", "backmatter/timeline": "appendix",
+        "backmatter/references": "bibliography", "backmatter/colophon": "colophon", "genindex": "index",
+    }, "epub", types=frozenset({dict}))
     app.add_builder(ReportEpubBuilder, override=True)
     app.connect("builder-inited", epubmeta.check_metadata)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

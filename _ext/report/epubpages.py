@@ -1,14 +1,17 @@
 """One reading of each EPUB page, right after Sphinx writes it.
 
-Why it exists: two things in the pages Sphinx writes come from templates that
-no setting or context value controls, and EPUBCheck or readers object to them:
+Why it exists: three things in the pages Sphinx writes come from templates that
+no setting or context value controls, and EPUBCheck, Ace or readers object to them:
 
 - the theme's ``layout.html`` prints ``<meta name="viewport">``
   unconditionally; reading systems must ignore it in a reflowable book
   (EPUBCheck HTM-060b);
 - templates print Hangul from context strings that never pass through a
   writer, so report.hangul cannot mark them (index entries): outside any
-  Korean element, they would be read aloud and drawn as English.
+  Korean element, they would be read aloud and drawn as English;
+- neither the epub theme's ``<body>`` nor the HTML writer's ``<section>`` can
+  say what a page is (front matter, a chapter, the glossary …): reading
+  systems and assistive technology read that from ``epub:type`` and ``role``.
 
 The builder also needs two facts about every page: which characters it sets
 in Korean (report.epubfonts subsets the Korean font to them) and which files
@@ -34,6 +37,22 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 BOLD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th", "dt"}
 
 
+#: The EPUB vocabulary's kinds of section that have a DPUB-ARIA role of the
+#: same meaning: Ace (epub-type-has-matching-role) asks for both.
+ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "glossary": "doc-glossary",
+         "appendix": "doc-appendix", "bibliography": "doc-bibliography", "colophon": "doc-colophon",
+         "index": "doc-index"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@dataclass(frozen=True)
+class Semantics:
+    """The part of the book a page belongs to, and the kind of its top section."""
+
+    part: str  # frontmatter, bodymatter or backmatter
+    kind: str | None = None  # chapter, glossary … (the EPUB Structural Semantics Vocabulary)
+
+
 @dataclass
 class PageFacts:
     """What the rest of the build needs to know about one written page."""
@@ -51,16 +70,33 @@ def write(tree: etree._ElementTree, path: Path) -> None:
     tree.write(str(path), encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")
 
 
-def tidy(path: Path, name: str) -> PageFacts:
-    """Fix a page Sphinx wrote (viewport, Hangul) and return its facts."""
+def tidy(path: Path, name: str, semantics: Semantics | None = None) -> PageFacts:
+    """Fix a page Sphinx wrote (viewport, Hangul), say what it is, and return its facts."""
     tree = parse(path)
     root = tree.getroot()
     for meta in list(root.iter(f"{{{XHTML}}}meta")):
         if meta.get("name") == "viewport":
             meta.getparent().remove(meta)
     mark_hangul(root)
+    if semantics is not None:
+        mark_semantics(root, semantics)
     write(tree, path)
     return facts(root, name)
+
+
+def mark_semantics(root: etree._Element, semantics: Semantics) -> None:
+    """epub:type on the body (the part) and on the page's first section (its
+    kind, with the matching role): the epub theme's templates and the HTML
+    writer have no place for either."""
+    body = root.find(f"{{{XHTML}}}body")
+    if body is None:
+        return
+    body.set(EPUB_TYPE, semantics.part)
+    section = next(body.iter(f"{{{XHTML}}}section"), None)
+    if semantics.kind and section is not None:
+        section.set(EPUB_TYPE, semantics.kind)
+        if semantics.kind in ROLES:
+            section.set("role", ROLES[semantics.kind])
 
 
 def finish_front_page(path: Path, name: str, korean: bool = True) -> PageFacts:
