@@ -523,3 +523,35 @@ def test_readthedocs_builds_the_korean_pdf_with_its_korean_index(rtd_ko) -> None
     assert check.returncode == 0, check.stderr
     # latexmk -r latexmkrc ran komkindex: Hangul entries grouped under ㄱ, ㄴ, ㄷ …
     assert "\\hindexhead{" in (latex / f"{SLUG}.ind").read_text(encoding="utf-8")
+
+
+def _lang(element) -> str | None:
+    while element is not None:
+        found = element.get(XML_LANG) or element.get("lang")
+        if found:
+            return found
+        element = element.getparent()
+    return None
+
+
+def test_english_citations_and_references_are_marked_english(ko_html_dir: Path, ko_epub_dir: Path) -> None:
+    """Text-to-speech reads the Korean edition's English sources as English:
+    every in-text citation, and the Latin text of the reference list, carries
+    lang="en" (and xml:lang in the EPUB), as the accessibility summary says."""
+    for root, suffix in ((ko_html_dir, ".html"), (ko_epub_dir, ".xhtml")):
+        chapter = html.parse(str(root / "chapters" / f"02-current-state{suffix}")) if suffix == ".html" \
+            else etree.parse(str(root / "chapters" / f"02-current-state{suffix}"))
+        cites = chapter.xpath("//*[contains(concat(' ', @class, ' '), ' bibtex-citation ')]")
+        assert cites, f"no citation found in {root}"
+        unmarked = [etree.tostring(c, method="text", encoding="unicode") for c in cites if _lang(c) != "en"]
+        assert not unmarked, f"{root}: citations without lang='en': {unmarked[:5]}"
+        references = html.parse(str(root / "backmatter" / f"references{suffix}")) if suffix == ".html" \
+            else etree.parse(str(root / "backmatter" / f"references{suffix}"))
+        entries = references.xpath("//*[contains(concat(' ', @class, ' '), ' citation ')]//*[local-name()='p']")
+        assert entries
+        english = [e for e in entries if not HANGUL.search(etree.tostring(e, method="text", encoding="unicode"))]
+        unmarked = [etree.tostring(e, method="text", encoding="unicode")[:60] for e in english
+                    if not all(_lang(t.getparent()) == "en" or not t.strip() for t in e.xpath(".//text()"))]
+        assert not unmarked, f"{root}: English references without lang='en': {unmarked[:5]}"
+        if suffix == ".xhtml":
+            assert all(c.getparent().get(XML_LANG) == "en" for c in cites)
