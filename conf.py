@@ -39,6 +39,8 @@ extensions = [
     "report.i18n",  # unique ids in translated pages
     "report.search",  # a search language for Korean, which Sphinx lacks
     "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
+    "report.citestyle",  # author–date citations and list (bibtex_*_style = "report")
+    "report.citelinks",  # citations and entries linked both ways; the website's popover
     "report.hangul",
     "report.sections",
     "report.guards",
@@ -83,8 +85,9 @@ report_required_sections = "required_sections.yml"
 
 # -- Bibliography ---------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# Author–date, one alphabetical list, "2025a"/"2025b" where needed (report.citestyle).
+bibtex_default_style = "report"
+bibtex_reference_style = "report"
 
 # -- Timeline (report.timeline) ---------------------------------------------------
 # One row an event, each with its source's bibliography key; the figure and
