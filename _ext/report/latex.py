@@ -10,7 +10,8 @@ empty. This post-transform, run on the assembled LaTeX document:
   contents and the PDF outline, and their figures and tables are numbered
   1, 2 … within each, as on the website and in the EPUB;
 - moves Sphinx's bibliography into the "References" chapter's place, keeping
-  its label, so the references come before the colophon as in the website;
+  its label and its introduction, so the references come before the
+  colophon as in the website;
   in the Korean edition, marks the entries that contain Hangul, the only
   ones set with Korean leading (the list is Latin but for a few entries).
 
@@ -97,8 +98,12 @@ class ReportShape(SphinxPostTransform):
                     paragraphs[-1].append(nodes.raw("", r"\reporthangulentry{}", format="latex"))
         # thebibliography opens its own unnumbered chapter titled \bibname;
         # the label target before the section stays, so {ref}`references`
-        # still lands here.
-        start.replace(section, [latex(r"\phantomsection"), bibliography])
+        # still lands here. The page's introduction (what the dates mean)
+        # is set under that title, before the list (BIBLIOGRAPHY_INTRO).
+        intro = [child for child in section.children if isinstance(child, nodes.paragraph)]
+        start.replace(section, [latex(r"\phantomsection"),
+                                latex(r"\long\gdef\reportbibliographyintro{"), *intro,
+                                latex("}"), bibliography])
 
 
 # -- Index sort keys ---------------------------------------------------------------
@@ -187,7 +192,28 @@ def use_translator(app) -> None:
         app.set_translator("latex", ReportLaTeXTranslator, override=True)
 
 
+#: The references page's introduction between the list's title and its first
+#: entry: thebibliography sets the title and starts the list in one macro.
+BIBLIOGRAPHY_INTRO = r"""
+\usepackage{etoolbox}
+\let\reportbibliographyintro\relax
+\makeatletter
+\patchcmd{\thebibliography}{\list}{\reportbibliographyintro\list}{}{%
+  \PackageError{report}{thebibliography has no \string\list to patch}{}}
+\makeatother
+"""
+
+
+def add_preamble(app, config) -> None:
+    """config-inited, after report.edition has written the preamble."""
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + BIBLIOGRAPHY_INTRO
+    config.latex_elements = elements
+
+
 def setup(app):
+    # After report.edition (300), which writes the preamble afresh.
+    app.connect("config-inited", add_preamble, priority=450)
     app.add_config_value("report_numbered_prefix", "chapters/", "env")
     app.add_config_value("report_references_doc", "backmatter/references", "env")
     app.add_post_transform(ReportShape)
