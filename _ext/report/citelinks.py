@@ -179,6 +179,23 @@ def depart_citeref_other(self, node: citeref) -> None:
     self.depart_reference(node)
 
 
+def rewrite_citing_pages(app, env) -> list[str]:
+    """env-updated: every page that cites or lists a source, when any label or
+    citation changed. A citation added on one page can turn "2025" into
+    "2025a" on another, and adds a back-link to the list; Sphinx would
+    rewrite only the page that was read again, leaving the others stale."""
+    domain = env.get_domain("cite")
+    state = (sorted((c.key, c.formatted_entry.label) for c in domain.citations),
+             sorted((r.docname, r.citation_ref_id, tuple(t.key for t in r.targets))
+                    for r in domain.citation_refs))
+    if getattr(env, "report_citations", None) == state:
+        return []
+    env.report_citations = state
+    pages = {ref.docname for ref in domain.citation_refs}
+    pages |= {key.docname for key in domain.bibliographies}
+    return sorted(pages & env.all_docs.keys())
+
+
 def add_assets(app) -> None:
     """builder-inited: the popover and the entries' highlight on the website
     only (an EPUB has no scripts, and its reading systems no :target)."""
@@ -204,6 +221,8 @@ def setup(app):
     app.add_post_transform(ReferenceList)
     app.add_post_transform(CitationLinks)
     app.connect("builder-inited", add_assets)
+    # After sphinxcontrib-bibtex's own handler (500), which makes the labels.
+    app.connect("env-updated", rewrite_citing_pages, priority=600)
     # After report.edition (300), which writes the preamble afresh.
     app.connect("config-inited", add_latex_preamble, priority=450)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
