@@ -50,6 +50,8 @@ extensions = [
     "report.pdfmeta",  # the PDF's XMP metadata, which XeLaTeX does not write
     "report.timeline",
     # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
+    # The report's own citation: the colophon's, citation_* tags, .bib and .ris.
+    "report.citable",
     "sphinxext.opengraph",
     "sphinx_sitemap",
     "notfound.extension",
@@ -116,11 +118,11 @@ html_theme_options = {
 }
 # Light or dark as the reader's system says; unset, the theme logs a console error.
 html_context = {"default_mode": "auto"}
-# The theme's sidebar plus the editions (report.switch) and the whole-book
-# downloads (report.site).
+# The theme's sidebar plus the editions (report.switch), the whole-book
+# downloads (report.site) and the citation files (report.citable).
 html_sidebars = {"**": ["navbar-logo.html", "report-language.html", "icon-links.html",
                         "search-button-field.html", "sbt-sidebar-nav.html",
-                        "report-downloads.html"]}
+                        "report-downloads.html", "report-cite.html"]}
 html_css_files = ["site.css", ("print.css", {"media": "print"})]
 html_favicon = "_static/favicon.svg"
 # Sharing (sphinxext-opengraph): one card image for every page, drawn by report.site.

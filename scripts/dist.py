@@ -17,7 +17,10 @@ never cost them the last good release. So this script:
    and <slug>-<version>-html.zip (the website, under one top folder of the same
    name, zipped reproducibly: sorted members, timestamps from SOURCE_DATE_EPOCH,
    fixed permissions, via repro-zipfile), and the same with the language for a
-   translation: <slug>-<version>-ko.pdf, -ko.epub, -ko-html.zip;
+   translation: <slug>-<version>-ko.pdf, -ko.epub, -ko-html.zip; beside them
+   the edition's own citation for reference managers, <slug>-<version>.bib and
+   .ris (-ko.bib, -ko.ris), the very files its website ships in cite/
+   (report.citable);
 3. writes SHA256SUMS in the format `sha256sum -c SHA256SUMS` checks;
 4. swaps the new folder into the place of dist/ in one rename, only after all of
    the above succeeded. A failed build leaves dist/ as it was, and keeps its
@@ -146,6 +149,8 @@ def stage(builddir: Path, staging: Path, slug: str, version: str, epoch: int,
         sources = {
             f"{base}.pdf": out / "latex" / f"{slug}.pdf",
             f"{base}.epub": out / "epub" / f"{slug}.epub",
+            f"{base}.bib": out / "html" / "cite" / f"{base}.bib",
+            f"{base}.ris": out / "html" / "cite" / f"{base}.ris",
         }
         for name, source in sources.items():
             if not source.is_file() or source.stat().st_size == 0:

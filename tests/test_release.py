@@ -44,7 +44,7 @@ BASE = f"{SLUG}-{VERSION}"
 # (the [ko] table of report.toml: the Korean edition, …-ko.pdf).
 TRANSLATIONS = [lang for lang, table in REPORT.items() if isinstance(table, dict)]
 RELEASE_FILES = [f"{BASE}{edition}{suffix}" for edition in ["", *(f"-{lang}" for lang in TRANSLATIONS)]
-                 for suffix in ("-html.zip", ".epub", ".pdf")]
+                 for suffix in ("-html.zip", ".epub", ".pdf", ".bib", ".ris")]
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 # The release is made for the commit being tested, with the date the
 # session's builds were given.
@@ -225,7 +225,8 @@ def test_html_zip_is_normalised(release: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.requires_tex
 def test_website_ships_the_released_pdf_and_epub(release: Path) -> None:
-    """Downloads offered by each zipped website are the release's own files."""
+    """Downloads offered by each zipped website (PDF, EPUB, and the citation's
+    .bib and .ris) are the release's own files."""
     for website in (name for name in RELEASE_FILES if name.endswith("-html.zip")):
         shipped = 0
         with zipfile.ZipFile(release / website) as site:
@@ -236,7 +237,7 @@ def test_website_ships_the_released_pdf_and_epub(release: Path) -> None:
                     assert site.read(member) == (release / name).read_bytes(), (
                         f"{member.filename} in the website differs from dist/{name}"
                     )
-        assert shipped == 2, f"{website} ships {shipped} of its PDF and EPUB"
+        assert shipped == 4, f"{website} ships {shipped} of its PDF, EPUB, .bib and .ris"
 
 
 @pytest.mark.slow
