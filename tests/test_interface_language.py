@@ -21,9 +21,11 @@ from helpers import ROOT
 ALLOWED = {
     "English",  # the language switch names the other edition in its own language
     "PDF", "EPUB",  # format names
+    "BibTeX", "RIS",  # citation formats (report-cite.html), named as reference managers name them
     "Ctrl",  # the key's name on Korean keyboards too
 }
-ALLOWED_PATTERN = re.compile(r"((PDF|EPUB) )?\([\d.,]+ [KMG]B\)")  # download sizes
+# Download sizes, and the citation files' extensions.
+ALLOWED_PATTERN = re.compile(r"((PDF|EPUB) )?\([\d.,]+ [KMG]B\)|\(\.(bib|ris)\)")
 INTERFACE_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-bs-title")
 
 
