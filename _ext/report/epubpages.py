@@ -11,7 +11,11 @@ no setting or context value controls, and EPUBCheck, Ace or readers object to th
   Korean element, they would be read aloud and drawn as English;
 - neither the epub theme's ``<body>`` nor the HTML writer's ``<section>`` can
   say what a page is (front matter, a chapter, the glossary …): reading
-  systems and assistive technology read that from ``epub:type`` and ``role``.
+  systems and assistive technology read that from ``epub:type`` and ``role``;
+- the HTML writer gives a toctree's caption ``role="heading"`` without
+  ``aria-level`` (the website's theme adds it, the epub theme does not):
+  Ace reports aria-required-attr, and a screen reader cannot place the
+  caption in the page's outline.
 
 The builder also needs two facts about every page: which characters it sets
 in Korean (report.epubfonts subsets the Korean font to them) and which files
@@ -78,6 +82,7 @@ def tidy(path: Path, name: str, semantics: Semantics | None = None) -> PageFacts
         if meta.get("name") == "viewport":
             meta.getparent().remove(meta)
     mark_hangul(root)
+    level_headings(root)
     if semantics is not None:
         mark_semantics(root, semantics)
     write(tree, path)
@@ -97,6 +102,16 @@ def mark_semantics(root: etree._Element, semantics: Semantics) -> None:
         section.set(EPUB_TYPE, semantics.kind)
         if semantics.kind in ROLES:
             section.set("role", ROLES[semantics.kind])
+
+
+def level_headings(root: etree._Element) -> None:
+    """Give every ``role="heading"`` without a level the level it sits at: one
+    below the sections around it, as the captions' own headings would be."""
+    for element in root.iter(f"{{{XHTML}}}*"):
+        if element.get("role") != "heading" or element.get("aria-level"):
+            continue
+        depth = sum(1 for above in element.iterancestors(f"{{{XHTML}}}section"))
+        element.set("aria-level", str(min(depth + 1, 6)))
 
 
 def finish_front_page(path: Path, name: str, korean: bool = True) -> PageFacts:
