@@ -41,6 +41,7 @@ extensions = [
     "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
     "report.citestyle",  # author–date citations and list (bibtex_*_style = "report")
     "report.citelinks",  # citations and entries linked both ways; the website's popover
+    "report.templatecache",  # speed: the theme's templates compiled once, not every build
     "report.hangul",
     "report.sections",
     "report.guards",
@@ -49,9 +50,9 @@ extensions = [
     "report.latex",
     "report.pdfmeta",  # the PDF's XMP metadata, which XeLaTeX does not write
     "report.timeline",
-    # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
     # The report's own citation: the colophon's, citation_* tags, .bib and .ris.
     "report.citable",
+    # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
     "sphinxext.opengraph",
     "sphinx_sitemap",
     "notfound.extension",

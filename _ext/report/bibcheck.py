@@ -34,14 +34,23 @@ build goes on, reports every other problem and ends in one line per error
 instead of a traceback; ``-W`` makes the run fail. Cutting at lines that start
 with ``@`` assumes no field value has a line of its own starting with ``@``,
 which holds for the report's bibliography.
+
+A file found clean is remembered (an empty marker in the doctree folder named
+by a hash of its bytes, its encoding, pybtex's version and this module), so
+a rebuild does not read it entry by entry again: a third of a second saved on
+every build that did not touch the bibliography. A file with problems is
+checked every time, so its warnings come back on every run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pybtex
 from pybtex.database import BibliographyDataError
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
@@ -55,6 +64,7 @@ ENTRY_KEY = re.compile(r"\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)")
 # Fields pybtex's styles print as they are written, not as LaTeX.
 RAW_FIELDS = {"url", "doi", "eprint", "pubmed"}
 COPY_FOLDER = "report-bib"
+CLEAN_FOLDER = "report-bib-clean"
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,13 @@ def check(text: str, encoding: str = "utf-8") -> tuple[str, list[Problem]]:
     return "".join(usable), problems
 
 
+def clean_key(data: bytes, encoding: str) -> str:
+    """Everything the verdict depends on: the file, its encoding, pybtex and this code."""
+    material = b"\0".join([data, encoding.encode(), pybtex.__version__.encode(),
+                           Path(__file__).read_bytes()])
+    return hashlib.sha256(material).hexdigest()[:32]
+
+
 def check_bibfiles(app) -> None:
     if "sphinxcontrib.bibtex" not in app.extensions:
         return
@@ -165,6 +182,10 @@ def check_bibfiles(app) -> None:
             replaced.append(name)  # sphinxcontrib-bibtex reports a missing file
             continue
         data = path.read_bytes()
+        marker = Path(app.doctreedir) / CLEAN_FOLDER / path.name / clean_key(data, encoding)
+        if marker.is_file():
+            replaced.append(name)
+            continue
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -185,6 +206,9 @@ def check_bibfiles(app) -> None:
             replaced.append(str(copy))
         else:
             replaced.append(name)
+            shutil.rmtree(marker.parent, ignore_errors=True)  # markers of older versions
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
     if any_problem:
         app.config.bibtex_bibfiles = replaced
         app.config.bibtex_encoding = "utf-8"

@@ -43,6 +43,7 @@ deprecates that role, and axe-core reports the list as missing its list items
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import shutil
@@ -253,13 +254,22 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
     # Only the card that ogp_image (conf.py) names is drawn here.
     if exception is not None or app.builder.name not in HTML_BUILDERS or app.config.ogp_image != CARD:
         return
-    from PIL import Image
-
     config = app.config
-    with Image.open(Path(app.outdir) / cover.COVER_PATH) as cover_image:
-        card = render_card(cover_image, title=config.project, subtitle=config.report_subtitle,
-                           note=_("A policy report · version %s") % config.version)
-    cover.save_png(card, Path(app.outdir) / CARD)
+    cover_path = Path(app.outdir) / cover.COVER_PATH
+    text = (config.project, config.report_subtitle, _("A policy report · version %s") % config.version)
+    # Drawn once for a given cover, text and drawing code, then kept with the
+    # doctrees as the cover is (a sixth of a second on every build otherwise).
+    material = repr(text).encode() + cover_path.read_bytes() + Path(__file__).read_bytes()
+    cache = Path(app.doctreedir) / "report-card" / hashlib.sha256(material).hexdigest()[:24]
+    if not (cache / "card.png").is_file():
+        from PIL import Image
+
+        shutil.rmtree(cache.parent, ignore_errors=True)
+        cache.mkdir(parents=True)
+        with Image.open(cover_path) as cover_image:
+            card = render_card(cover_image, title=text[0], subtitle=text[1], note=text[2])
+        cover.save_png(card, cache / "card.png")
+    shutil.copyfile(cache / "card.png", Path(app.outdir) / CARD)
 
 
 # -- Descriptions ---------------------------------------------------------------------
