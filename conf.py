@@ -214,6 +214,8 @@ epub_css_files: list[str] = []
 locale_dirs = ["locales", "_ext/report/locales"]
 gettext_compact = False
 gettext_location = False
+# Index entries are translated too, so the Korean book's index is in Korean.
+gettext_additional_targets = ["index"]
 
 # -- Link checking ----------------------------------------------------------------
 linkcheck_timeout = 30

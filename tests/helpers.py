@@ -653,3 +653,14 @@ def png(path: Path, colour: str) -> None:
     from PIL import Image
 
     Image.new("RGB", (40, 20), colour).save(path)
+
+
+# -- The PDF ----------------------------------------------------------------------
+
+def index_pages(pdf: Path) -> tuple[int, int]:
+    """The Index chapter's first and last page (1-based): the outline's last chapter."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    last_chapter = [item for item in reader.outline if not isinstance(item, list)][-1]
+    return reader.get_destination_page_number(last_chapter) + 1, len(reader.pages)

@@ -43,7 +43,7 @@ from lxml import etree, html
 from PIL import Image
 from pypdf import PdfReader
 
-from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs,
+from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs, index_pages,
                      Recorder, assert_built, assert_contains_required, broken_links, compact,
                      copy_project, epub_outline, epubcheck, html_outline, labels_without_anchor,
                      meta, package, pages_of, parse_xml, pdf_outline, spine, text_runs, visit,
@@ -420,6 +420,46 @@ def test_pdf_latex_log_is_clean(ko_pdf_file: Path) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-latex-log.py"),
                              str(ko_pdf_file.with_suffix(".log"))], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# Names the Korean text itself gives in their original form (a US court case).
+LATIN_IN_KOREAN_INDEX = {"Learning Resources, Inc. v. Trump"}
+
+
+def untranslated_index_entries(entries: list[str]) -> list[str]:
+    """Entries of a Korean index written without Hangul (group heads, the
+    letters and jamo that head each group, and page numbers left aside)."""
+    found = []
+    for entry in entries:
+        words = re.sub(r"(,\s*[\divxlc]+)+$", "", entry.strip())
+        if len(words) > 1 and not HANGUL.search(words) and words not in LATIN_IN_KOREAN_INDEX:
+            found.append(entry.strip())
+    return found
+
+
+def test_index_check_sees_an_english_entry() -> None:
+    assert untranslated_index_entries(["ㄱ", "김일성, 7", "L", "Learning Resources, Inc. v. Trump, 18",
+                                       "Camp David, 14", "    outbreak, 7"]) == ["Camp David, 14", "outbreak, 7"]
+
+
+def test_pdf_index_entries_are_korean(ko_pdf_file: Path) -> None:
+    """Index entries are translated with the text (gettext_additional_targets):
+    the Korean book's index once listed "Camp David" and "Kim Il Sung"."""
+    first, last = index_pages(ko_pdf_file)
+    text = subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(ko_pdf_file), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [line for line in text.splitlines()[1:] if line.strip() and not line.strip().isdigit()
+             and "버전" not in line]
+    assert len(lines) > 30, lines
+    assert not untranslated_index_entries(lines), untranslated_index_entries(lines)
+
+
+def test_html_index_entries_are_korean(ko_html_dir: Path) -> None:
+    page = html.parse(str(ko_html_dir / "genindex.html"))
+    entries = [" ".join(item.xpath("string(./text()|./a[1])").split())
+               for item in page.xpath("//table[contains(@class, 'indextable')]//li")]
+    assert len(entries) > 30, entries
+    assert not untranslated_index_entries(entries), untranslated_index_entries(entries)
 
 
 # -- In a browser ---------------------------------------------------------------------------

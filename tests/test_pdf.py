@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT
+from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT, index_pages
 
 pytestmark = pytest.mark.requires_tex
 
@@ -111,13 +111,6 @@ def test_no_word_runs_past_the_right_margin(edition: str, request: pytest.Fixtur
             if float(right) > RIGHT_EDGE + 0.5
             and ink_past(pdf, page, float(top), float(bottom), RIGHT_EDGE + 0.5, tmp_path)]
     assert len(pages) > 10 and not past, f"(page, word, right edge in pt) past {RIGHT_EDGE:.1f}pt: {past[:10]}"
-
-
-def index_pages(pdf: Path) -> tuple[int, int]:
-    """The Index chapter's first and last page (1-based): the outline's last chapter."""
-    reader = PdfReader(str(pdf))
-    last_chapter = [item for item in reader.outline if not isinstance(item, list)][-1]
-    return reader.get_destination_page_number(last_chapter) + 1, len(reader.pages)
 
 
 @pytest.mark.parametrize("edition, symbols", [("pdf_file", "Symbols"), ("ko_pdf_file", "기호")])
