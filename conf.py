@@ -44,6 +44,8 @@ extensions = [
     "report.templatecache",  # speed: the theme's templates compiled once, not every build
     "report.hangul",
     "report.sections",
+    # Chapter and section numbers in the EPUB's contents and the print heading.
+    "report.secnumbers",
     "report.guards",
     "report.cover",
     "report.epub",
