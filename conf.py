@@ -44,6 +44,8 @@ extensions = [
     "report.templatecache",  # speed: the theme's templates compiled once, not every build
     "report.hangul",
     "report.sections",
+    # Chapter and section numbers in the EPUB's contents and the print heading.
+    "report.secnumbers",
     "report.guards",
     "report.cover",
     "report.epub",
@@ -172,6 +174,10 @@ latex_elements = {
 \newfontfamily\hangulfont{Noto Serif CJK KR}[Scale=MatchUppercase, Script=Hangul, Language=Korean]
 """,
     "releasename": "Version",
+    # The outline (bookmarks) numbers the chapters and sections as their
+    # headings do ("4.3 Defense Costs"), as the website and the EPUB's
+    # contents do; unnumbered chapters stay without a number.
+    "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered}{hyperref}",
     # Figures stay where the text introduces them: the timeline, taller than
     # what is left of its page, floated four pages past its text.
     "figure_align": "H",

@@ -233,6 +233,140 @@ def pdf_outline(pdf_file: Path) -> Outline:
     return outline
 
 
+# -- The outputs' chapter and section numbers ---------------------------------------------
+
+SECNUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")
+
+
+class Numbered(NamedTuple):
+    """One chapter of an output's outline: where it was read, its number (None
+    when it has none), its title, and its sections as (number, title)."""
+    where: str
+    number: str | None
+    title: str
+    sections: list[tuple[str | None, str]]
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """("4.3", "Defense Costs") from "4.3. Defense Costs" or "4.3 Defense Costs"."""
+    text = text.replace("#", "").replace("¶", "")
+    match = SECNUMBER.match(text)
+    if match is None:
+        return None, " ".join(text.split())
+    return match.group(1), " ".join(text[match.end():].split())
+
+
+def heading_number(heading) -> tuple[str | None, str]:
+    """A built HTML heading's number, from the section-number span Sphinx writes, and its title."""
+    span = heading.xpath("./span[contains(@class,'section-number')]")
+    text = heading.text_content()
+    number = None
+    if span:
+        number = span[0].text_content().strip().rstrip(".") or None
+        text = text.replace(span[0].text_content(), "", 1)
+    return number, " ".join(text.replace("#", "").split())
+
+
+def html_numbered(html_dir: Path) -> list[Numbered]:
+    """Each page the landing page's contents list: the number of its heading and its sections'."""
+    index = html.parse(str(html_dir / "index.html"))
+    hrefs = index.xpath("//main//div[contains(@class,'toctree-wrapper')]//li[contains(@class,'toctree-l1')]/a/@href")
+    outline = []
+    for href in hrefs:
+        page = href.split("#")[0]
+        article = html.parse(str(html_dir / page)).xpath("//article[contains(@class,'bd-article')]")[0]
+        number, title = heading_number(article.xpath(".//h1")[0])
+        sections = [heading_number(h) for h in article.xpath(".//section/section/h2")]
+        outline.append(Numbered(page, number, title, sections))
+    return outline
+
+
+def html_sidebar_numbered(html_dir: Path) -> list[Numbered]:
+    """The landing page's sidebar: the book's pages as the navigation lists them."""
+    index = html.parse(str(html_dir / "index.html"))
+    links = index.xpath("//nav[contains(@class,'bd-docs-nav')]//li[contains(@class,'toctree-l1')]/a")
+    return [Numbered("index.html (sidebar)", *split_number(a.text_content()), []) for a in links]
+
+
+def epub_nav_numbered(nav_file: Path) -> list[Numbered]:
+    """The EPUB navigation document's contents, two levels deep."""
+    x = {"x": NS["x"]}
+    nav = etree.parse(str(nav_file))
+    outline = []
+    for item in nav.xpath("//x:nav[@*[local-name()='type']='toc']/x:ol/x:li", namespaces=x):
+        label = "".join(item.xpath("./x:a//text()", namespaces=x))
+        sections = [split_number("".join(li.xpath("./x:a//text()", namespaces=x)))
+                    for li in item.xpath("./x:ol/x:li", namespaces=x)]
+        outline.append(Numbered(nav_file.name, *split_number(label), sections))
+    return outline
+
+
+def epub_ncx_numbered(ncx_file: Path) -> list[Numbered]:
+    """The NCX's navigation map, two levels deep; Sphinx repeats a chapter as its own first child."""
+    n = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    ncx = etree.parse(str(ncx_file))
+    outline = []
+    for point in ncx.xpath("/n:ncx/n:navMap/n:navPoint", namespaces=n):
+        src = point.xpath("./n:content/@src", namespaces=n)[0]
+        sections = [split_number("".join(child.xpath("./n:navLabel/n:text//text()", namespaces=n)))
+                    for child in point.xpath("./n:navPoint", namespaces=n)
+                    if child.xpath("./n:content/@src", namespaces=n)[0] != src]
+        label = "".join(point.xpath("./n:navLabel/n:text//text()", namespaces=n))
+        outline.append(Numbered(ncx_file.name, *split_number(label), sections))
+    return outline
+
+
+def pdf_numbered(pdf_file: Path) -> list[Numbered]:
+    """The PDF's outline (bookmarks), two levels deep."""
+    from pypdf import PdfReader
+
+    outline: list[Numbered] = []
+    where = f"{pdf_file.name} (outline)"
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            elif depth == 0:
+                outline.append(Numbered(where, *split_number(item.title), []))
+            elif depth == 1 and outline:
+                outline[-1].sections.append(split_number(item.title))
+
+    walk(PdfReader(str(pdf_file)).outline, 0)
+    return outline
+
+
+def numbering_problems(reference: list[Numbered], outputs: list[list[Numbered]]) -> list[str]:
+    """Where an output numbers the book differently from the report's numbering.
+
+    REFERENCE is the website's pages in reading order (html_numbered): its
+    pages under chapters/ are the report's chapters, numbered 1, 2 … with
+    their sections 1.1, 1.2 …; every other page, and its sections, has no
+    number. Each output's chapters are found by title, and must carry those
+    numbers: the HTML headings themselves, the sidebar, the EPUB's nav.xhtml
+    and toc.ncx, the PDF's outline. An empty list: every format agrees.
+    """
+    chapters = [page.title for page in reference if page.where.startswith("chapters/")]
+    if not chapters:
+        return ["no page under chapters/ in the website's contents"]
+    problems = []
+    for outline in [reference, *outputs]:
+        where = outline[0].where if outline else "(empty outline)"
+        found = [entry.title for entry in outline if entry.title in chapters]
+        if found != chapters:
+            problems.append(f"{where}: report chapters {found}, expected {chapters}")
+        for entry in outline:
+            chapter = str(chapters.index(entry.title) + 1) if entry.title in chapters else None
+            if entry.number != chapter:
+                problems.append(f"{entry.where}: {entry.title!r} numbered {entry.number!r}, expected {chapter!r}")
+            for position, (number, title) in enumerate(entry.sections, start=1):
+                wanted = f"{chapter}.{position}" if chapter else None
+                if number != wanted:
+                    problems.append(f"{entry.where}: section {title!r} of {entry.title!r} "
+                                    f"numbered {number!r}, expected {wanted!r}")
+    return problems
+
+
 # -- Links -------------------------------------------------------------------------------
 
 LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image": "href"}

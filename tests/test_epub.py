@@ -26,7 +26,7 @@ import yaml
 from lxml import etree
 from PIL import Image
 
-from helpers import (HANGUL, NS, REPORT, ROOT, SOURCE_DATE_EPOCH, XML_LANG, copy_root,
+from helpers import (HANGUL, NS, REPORT, ROOT, SOURCE_DATE_EPOCH, XML_LANG, clean_title, copy_root,
                      epubcheck, manifest, meta, package, reported, spine, text_runs, xhtml_pages)
 from helpers import parse_xml as parse
 
@@ -286,7 +286,8 @@ def test_every_content_document_says_what_it_is(language: str, request):
 
 
 def nav_tree(epub_dir: Path) -> list[tuple[str, str, list]]:
-    """The toc nav as (label, href, children)."""
+    """The toc nav as (label, href, children); a label without its chapter or
+    section number (test_numbers.py checks those)."""
     nav = parse(epub_dir / "nav.xhtml").find(".//x:nav[@epub:type='toc']", NS)
 
     def walk(ol) -> list:
@@ -294,7 +295,7 @@ def nav_tree(epub_dir: Path) -> list[tuple[str, str, list]]:
         for li in ol.findall("x:li", NS):
             a = li.find("x:a", NS)
             sub = li.find("x:ol", NS)
-            entries.append((" ".join("".join(a.itertext()).split()), a.get("href"),
+            entries.append((clean_title("".join(a.itertext())), a.get("href"),
                             walk(sub) if sub is not None else []))
         return entries
 

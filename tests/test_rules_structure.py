@@ -85,3 +85,38 @@ def test_pages_that_meet_the_list_give_no_section_rule(root, language, make_app,
     app = make_app("html", srcdir=srcdir, confoverrides={**MET, "language": language})
     app.build()
     assert section_rules(app) == [], reported(app)
+
+
+def numbered_copy(rootdir, tempdir, root: str, name: str):
+    """ROOT with its chapters numbered, as the book's Report toctree is (1 One, 1.1 Alpha …)."""
+    srcdir = copy_root(rootdir, tempdir, root, name)
+    index = srcdir / "index.md"
+    text = index.read_text(encoding="utf-8")
+    assert "```{toctree}\n" in text
+    index.write_text(text.replace("```{toctree}\n", "```{toctree}\n:numbered:\n", 1), encoding="utf-8")
+    return srcdir
+
+
+@pytest.mark.parametrize("language, expected", [("en", "'Beta'"), ("ko", "'베타' ('Beta' translated)")])
+def test_numbered_chapters_are_compared_by_their_titles(language, expected, make_app, rootdir,
+                                                        sphinx_test_tempdir) -> None:
+    """Section numbers are no part of a title: a numbered book meets the list
+    it met unnumbered, and a renamed heading is named without its number."""
+    srcdir = numbered_copy(rootdir, sphinx_test_tempdir, "r004-renamed-heading", f"numbered-{language}")
+    app = make_app("html", srcdir=srcdir, confoverrides={"language": language})
+    app.build()
+    page = (app.outdir / "one.html").read_text(encoding="utf-8")
+    assert '<span class="section-number">1.2. </span>Betta' in page  # the number is there
+    assert section_rules(app) == [("R004", "one.md", line_of(app, "one.md", "## Betta"))], reported(app)
+    assert f"expected title {expected}, found 'Betta'" in reported(app, "R004")[0].text
+
+
+@pytest.mark.parametrize("root", ["r001-missing-section", "r002-out-of-order", "r003-wrong-place",
+                                  "r004-renamed-heading"])
+def test_numbered_pages_that_meet_the_list_give_no_section_rule(root, make_app, rootdir,
+                                                                sphinx_test_tempdir) -> None:
+    srcdir = numbered_copy(rootdir, sphinx_test_tempdir, root, "numbered-met")
+    app = make_app("html", srcdir=srcdir, confoverrides=MET)
+    app.build()
+    assert "section-number" in (app.outdir / "one.html").read_text(encoding="utf-8")
+    assert section_rules(app) == [], reported(app)

@@ -34,12 +34,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import yaml
+from docutils import nodes
 from sphinx.builders._epub_base import Guide, Spine
 from sphinx.builders.epub3 import Epub3Builder, NavPoint
 from sphinx.environment.adapters.indexentries import IndexEntries
 from sphinx.locale import _
 
-from report import epubarchive, epubfonts, epubfront, epubmeta, epubpages
+from report import epubarchive, epubfonts, epubfront, epubmeta, epubpages, secnumbers
 from report.cover import cover_text
 from report.epubfront import COVER_PAGE, TEMPLATES, TITLE_PAGE
 from report.epubmeta import attr, text
@@ -121,6 +122,18 @@ class ReportEpubBuilder(Epub3Builder):
                 self.page_facts[name] = epubpages.facts(epubpages.parse(path).getroot(), name)
             found.append(self.page_facts[name])
         return found
+
+    def get_refnodes(self, doctree, result):
+        """Sphinx's contents entries, each with its section number as the page's
+        heading has it: Sphinx takes the entry's text, and a toctree's numbers
+        are the reference's ``secnumber``, which only the HTML writer prints."""
+        start = len(result)
+        result = super().get_refnodes(doctree, result)
+        number = doctree.get("secnumber") if isinstance(doctree, nodes.reference) else None
+        if number and len(result) > start:
+            numbered = secnumbers.prefix(number, self.config.html_secnumber_suffix)
+            result[start]["text"] = html.escape(numbered) + result[start]["text"]
+        return result
 
     @property
     def report_cover(self) -> str | None:
