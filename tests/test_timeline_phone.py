@@ -1,5 +1,6 @@
 """The timeline page read on a phone: the figure's text large enough, the
-table's Source column broken only between words.
+table's Source column broken only between words, nothing wider than the
+screen.
 
 Chromium renders the built page (the EPUB's XHTML, as test_epub.py's phone
 test does, and the website's HTML) at 360 × 740 px, in light and dark mode,
@@ -68,8 +69,7 @@ SPLIT_WORDS = r"""() => {
 # column too narrow for its words, with words allowed to break anywhere.
 WIDE_ON_PHONE = ("img.report-timeline-phone { display: none !important; }"
                  " img.report-timeline-wide { display: inline !important; }")
-NARROW_COLUMN = ("table.timeline-table { table-layout: fixed; }"
-                 " table.timeline-table col:last-child { width: 14% !important; }"
+NARROW_COLUMN = ("table.timeline-table td:last-child { width: 4em !important; max-width: 4em; }"
                  " table.timeline-table td:last-child, table.timeline-table td:last-child * "
                  "{ overflow-wrap: anywhere !important; }")
 
@@ -95,14 +95,17 @@ def figure_text_px(page) -> list[tuple[str, float]]:
 
 
 def problems_on(browser, page_file: Path, viewport: dict, scheme: str,
-                plant: str = "") -> tuple[list[tuple[str, float]], list[str]]:
+                plant: str = "") -> tuple[list[tuple[str, float]], list[str], int]:
+    """The figure's drawings shown with their text size, the split words, and
+    how wide the page is."""
     context = browser.new_context(viewport=viewport, device_scale_factor=1, color_scheme=scheme)
     try:
         page = context.new_page()
         page.goto(page_file.as_uri())
         if plant:
             page.add_style_tag(content=plant)
-        return figure_text_px(page), page.evaluate(SPLIT_WORDS)
+        return (figure_text_px(page), page.evaluate(SPLIT_WORDS),
+                page.evaluate("document.documentElement.scrollWidth"))
     finally:
         context.close()
 
@@ -126,17 +129,20 @@ def check_words(split: list[str], name: str, where: str) -> list[str]:
 @pytest.mark.parametrize("edition, output", EDITIONS)
 def test_timeline_reads_on_a_phone(edition: str, output: str, browser, request):
     """At 360 px, light and dark: the phone drawing, its text at 12 px or more;
-    no word of the Source column split. On a desktop screen the wide drawing."""
+    no word of the Source column split; the page no wider than the screen. On a
+    desktop screen the wide drawing."""
     folder = request.getfixturevalue(FIXTURES[edition, output])
     name = f"{edition} {output}: {PAGES[output]}"
     problems = []
     for scheme in ("light", "dark"):
-        shown, split = problems_on(browser, folder / PAGES[output], PHONE, scheme)
+        shown, split, wide = problems_on(browser, folder / PAGES[output], PHONE, scheme)
         problems += check_figure(shown, name, f"360 px, {scheme}")
         problems += [f"{name}: the phone drawing is not the one shown at 360 px ({shown})"
                      for drawing, _ in shown if drawing != "timeline-phone.svg"]
         problems += check_words(split, name, f"360 px, {scheme}")
-    shown, _ = problems_on(browser, folder / PAGES[output], DESKTOP, "light")
+        if wide > PHONE["width"]:
+            problems.append(f"{name}: {wide} px wide at 360 px, {scheme}")
+    shown, _, _ = problems_on(browser, folder / PAGES[output], DESKTOP, "light")
     assert [drawing for drawing, _ in shown] == ["timeline.svg"], f"{name}: at 1280 px {shown}"
     assert not problems, "\n".join(problems)
 
@@ -148,9 +154,9 @@ def test_timeline_phone_checks_catch_planted_defects(output: str, browser, reque
     words may break anywhere: each is reported with the page's name."""
     folder = request.getfixturevalue(FIXTURES["en", output])
     name = f"en {output}: {PAGES[output]}"
-    shown, _ = problems_on(browser, folder / PAGES[output], PHONE, "light", WIDE_ON_PHONE)
+    shown, _, _ = problems_on(browser, folder / PAGES[output], PHONE, "light", WIDE_ON_PHONE)
     found = check_figure(shown, name, "360 px, light")
     assert found and PAGES[output] in found[0] and "timeline.svg" in found[0], found
-    _, split = problems_on(browser, folder / PAGES[output], PHONE, "light", NARROW_COLUMN)
+    _, split, _ = problems_on(browser, folder / PAGES[output], PHONE, "light", NARROW_COLUMN)
     found = check_words(split, name, "360 px, light")
     assert found and PAGES[output] in found[0] and "/" in found[0], found
