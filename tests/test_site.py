@@ -519,16 +519,17 @@ def test_screenshot_check_refuses_a_blank_page(browser, tmp_path: Path) -> None:
     assert picture_problems(tmp_path / "blank.png", viewport)
 
 
-def figure_brightness(browser, url: str, scheme: str, shot: Path) -> float:
-    """Mean brightness (0 black … 1 white) of the timeline figure as shown."""
+def figure_brightness(browser, url: str, scheme: str, shot: Path, viewport: str) -> float:
+    """Mean brightness (0 black … 1 white) of the timeline figure as shown (the
+    wide drawing, or on a phone the one laid out for it)."""
     from PIL import Image, ImageStat
 
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
     try:
         page = context.new_page()
         page.goto(url)
         page.wait_for_load_state("load")
-        page.locator("img.report-timeline").screenshot(path=str(shot))
+        page.locator("img.report-timeline:visible").screenshot(path=str(shot))
     finally:
         context.close()
     return ImageStat.Stat(Image.open(shot).convert("L")).mean[0] / 255
@@ -536,8 +537,10 @@ def figure_brightness(browser, url: str, scheme: str, shot: Path) -> float:
 
 @pytest.mark.requires_browser
 def test_timeline_figure_follows_dark_mode(browser, server: str, screenshots: Path) -> None:
-    """In dark mode the figure is dark as the page is, not a light slab."""
+    """In dark mode the figure is dark as the page is, not a light slab; on a
+    desktop screen and on a phone."""
     url = server + "backmatter/timeline.html"
-    light = figure_brightness(browser, url, "light", screenshots / "timeline-light.png")
-    dark = figure_brightness(browser, url, "dark", screenshots / "timeline-dark.png")
-    assert light > 0.8 and dark < 0.3, (light, dark)
+    for viewport in ("desktop", "phone"):
+        light = figure_brightness(browser, url, "light", screenshots / f"timeline-{viewport}-light.png", viewport)
+        dark = figure_brightness(browser, url, "dark", screenshots / f"timeline-{viewport}-dark.png", viewport)
+        assert light > 0.8 and dark < 0.3, (viewport, light, dark)

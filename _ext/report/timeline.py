@@ -23,7 +23,10 @@ sources. ``timeline.svg`` is the image of the website and the EPUB, its glyphs
 drawn as paths; ``timeline.tex`` is the same drawing as TikZ code, which the
 LaTeX builder puts in place of the image, so the PDF's figure is typeset in the
 book's own XeLaTeX run and fonts (TeX Gyre Heros; Noto Sans CJK KR for Hangul
-in the Korean edition). The bytes depend only on the rows and the fonts, and
+in the Korean edition). ``timeline-phone.svg`` is the same figure laid out for
+a phone's screen (report.timelinephone); the website and the EPUB show it in
+place of the wide one on narrow screens (their stylesheets), where the wide
+one's text would be too small to read. The bytes depend only on the rows and the fonts, and
 the files are rewritten only when their content changes, so an unchanged data
 file never makes Sphinx re-read the timeline page.
 
@@ -46,7 +49,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from report import timelinedraw
+from report import timelinedraw, timelinephone
 from report.timelinedata import (Event, check_glyphs, check_sources, check_translations, parse,
                                  read_data)
 
@@ -54,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 OUTPUT_FOLDER = "report-timeline"
 BASENAME = "timeline"
+PHONE = "timeline-phone.svg"
 
 
 def write_if_changed(path: Path, content: bytes) -> None:
@@ -117,10 +121,13 @@ def prepare(app) -> None:
     # fonts changed since the files were written.
     fonts = [(f, os.stat(f).st_mtime_ns) for f in timelinedraw.font_files(language or "en")]
     stamp = hashlib.sha256(repr((events, language, fonts)).encode() + Path(__file__).read_bytes()
-                           + Path(timelinedraw.__file__).read_bytes()).hexdigest()
+                           + Path(timelinedraw.__file__).read_bytes()
+                           + Path(timelinephone.__file__).read_bytes()).hexdigest()
     stamp_file = folder / f"{BASENAME}.stamp"
-    drawings = {"svg": timelinedraw.svg, "tex": lambda *a: timelinedraw.tikz(*a).encode("utf-8")}
-    targets = [folder / f"{BASENAME}.{suffix}" for suffix in drawings]
+    drawings = {f"{BASENAME}.svg": timelinedraw.svg,
+                f"{BASENAME}.tex": lambda *a: timelinedraw.tikz(*a).encode("utf-8"),
+                PHONE: lambda *a: timelinedraw.svg(*a, arrange=timelinephone.layout)}
+    targets = [folder / name for name in drawings]
     if stamp_file.exists() and stamp_file.read_text() == stamp and all(t.exists() for t in targets):
         return
     for target, draw in zip(targets, drawings.values()):
@@ -161,9 +168,14 @@ class TimelineFigure(TimelineMixin, Figure, SphinxDirective):
         self.arguments = [Path(os.path.relpath(image, here)).as_posix()]
         self.options.setdefault("alt", default_alt(events))
         result = super().run()
-        for image in (i for node in result for i in node.findall(nodes.image)):
-            image["timeline"] = True  # TikZ code in its place for LaTeX (TimelineInLatex)
-            image["classes"].append("report-timeline")  # the site's dark mode (_static/site.css)
+        for image in [i for node in result for i in node.findall(nodes.image)]:
+            image["timeline"] = "wide"  # TikZ code in its place for LaTeX (TimelineInLatex)
+            # The site's dark mode and the narrow screens' choice (site.css, epub.css).
+            image["classes"] += ["report-timeline", "report-timeline-wide"]
+            phone = nodes.image(uri=Path(os.path.relpath(output_folder(self.env) / PHONE, here)).as_posix(),
+                                alt=image["alt"], classes=["report-timeline", "report-timeline-phone"],
+                                timeline="phone")
+            image.parent.insert(image.parent.index(image) + 1, phone)
         return result
 
 
@@ -176,7 +188,9 @@ class TimelineInLatex(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         for image in list(self.document.findall(nodes.image)):
-            if image.get("timeline"):
+            if image.get("timeline") == "phone":  # a page, not a screen, has the room
+                image.parent.remove(image)
+            elif image.get("timeline"):
                 code = (output_folder(self.env) / f"{BASENAME}.tex").read_text(encoding="utf-8")
                 image.replace_self(nodes.raw("", code, format="latex"))
 

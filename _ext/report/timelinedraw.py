@@ -43,6 +43,7 @@ class Text:
     color: str
     bold: bool = False
     end: bool = False
+    size: float = SIZE  # pt
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,16 @@ def shape(text: str, faces: list[Face]) -> list[tuple[Face, str, float]]:
     return placed
 
 
-def width(text: str, language: str, bold: bool = False) -> float:
+def width(text: str, language: str, bold: bool = False, size: float = SIZE) -> float:
     """TEXT's advance width in points."""
     placed = shape(text, fonts(language, bold))
-    return (placed[-1][2] + placed[-1][0].advance(placed[-1][1])) * SIZE / 1000 if placed else 0.0
+    return (placed[-1][2] + placed[-1][0].advance(placed[-1][1])) * size / 1000 if placed else 0.0
+
+
+def cap_middle(size: float) -> float:
+    """How far above the baseline the middle of a capital letter is, in points."""
+    regular = face(LATIN, "Regular")
+    return regular.font["OS/2"].sCapHeight * regular.scale * size / 2000
 
 
 def layout(events, language: str) -> tuple[float, float, list]:
@@ -171,8 +178,7 @@ def layout(events, language: str) -> tuple[float, float, list]:
     n = len(events)
     first, last = min(e.when for e in events), max(e.when for e in events)
     start, end = 10 * int(first // 10), 10 * int(last // 10 + 1)
-    # The middle of a capital letter on the row's line.
-    drop = face(LATIN, "Regular").font["OS/2"].sCapHeight * face(LATIN, "Regular").scale * SIZE / 2000
+    drop = cap_middle(SIZE)  # puts the middle of a capital letter on the row's line
     dates = [e.short_date(language) for e in events]
     label_x = max(LABEL_X, DATE_X + max(width(d, language, True) for d in dates) + 10)
 
@@ -199,9 +205,10 @@ def number(value: float, places: int = 2) -> str:
     return "0" if text == "-0" else text
 
 
-def svg(events, language: str) -> bytes:
-    """The figure as an SVG file whose text is drawn as paths."""
-    w, h, items = layout(events, language)
+def svg(events, language: str, arrange=layout) -> bytes:
+    """The figure as an SVG file whose text is drawn as paths; ARRANGE is the
+    layout (report.timelinephone has the one for phones)."""
+    w, h, items = arrange(events, language)
     ids: dict[tuple[Face, str], str] = {}
     defs, body = [], []
     for item in items:
@@ -214,7 +221,7 @@ def svg(events, language: str) -> bytes:
                         f'r="{number(item.radius)}" fill="#{item.color}"/>')
         else:
             placed = shape(item.text, fonts(language, item.bold))
-            x = item.x - (width(item.text, language, item.bold) if item.end else 0)
+            x = item.x - (width(item.text, language, item.bold, item.size) if item.end else 0)
             uses = []
             for current, glyph, offset in placed:
                 key = (current, glyph)
@@ -225,7 +232,7 @@ def svg(events, language: str) -> bytes:
                         defs.append(f'<path id="{ids[key]}" d="{path}"/>')
                 if ids[key]:
                     uses.append(f'<use xlink:href="#{ids[key]}" x="{number(offset, 1)}"/>')
-            scale = number(SIZE / 1000, 4)
+            scale = number(item.size / 1000, 4)
             body.append(f'<g fill="#{item.color}" transform="translate({number(x)} {number(item.y)}) '
                         f'scale({scale} -{scale})">{"".join(uses)}</g>')
     return "\n".join([
