@@ -129,3 +129,29 @@ def test_each_format_speaks_of_itself(pdf_text: str, epub_dir: Path, html_dir: P
     assert "this website" in site_text and "this e-book" not in site_text and "this PDF" not in site_text
     # No footnote marker of a link shown as "[#1]" (epub_show_urls).
     assert "[#" not in epub_text
+
+
+CJK_FACE = re.compile(r"Noto (?:Serif|Sans|Sans Mono) CJK (JP|KR|SC|TC|HK)\b")
+
+
+def cjk_faces(log: str) -> set[str]:
+    """The Noto CJK faces fontspec loaded, from its 'Font family … created' lines
+    (TeX wraps them, so the text is joined first)."""
+    joined = re.sub(r"\n\(fontspec\)\s+", " ", log)
+    return {match[1] for line in re.findall(r"Font family '[^']*' created for font '[^']*'", joined)
+            for match in CJK_FACE.finditer(line)}
+
+
+def test_cjk_face_check_sees_another_face() -> None:
+    log = ("Package fontspec Info: Font family 'NotoSerifCJKJP(0)' created for font 'Noto\n"
+           "(fontspec)             Serif CJK JP' with options\n")
+    assert cjk_faces(log) == {"JP"}
+
+
+def test_hangul_is_set_in_the_korean_face(pdf: Path) -> None:
+    """Hangul in the KR face of Noto CJK, whose Korean glyph forms and rules
+    apply. pdffonts cannot tell: the collection's faces share one CFF table
+    named NotoSerifCJKjp, so every face is embedded under that name; the
+    fonts XeLaTeX loaded are in its log."""
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert cjk_faces(log) == {"KR"}, f"{pdf.with_suffix('.log').name}: Noto CJK faces {cjk_faces(log)}"
