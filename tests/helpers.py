@@ -510,6 +510,29 @@ class ReadTheDocs:
         )
 
 
+def readthedocs_download(language: str, kind: str) -> str:
+    """Read the Docs' address of the KIND (pdf, epub) of the latest version
+    of the edition in LANGUAGE (its downloads, on the project's host)."""
+    host = urlsplit(REPORT["base_url"])
+    return f"{host.scheme}://{host.netloc}/_/downloads/{language}/latest/{kind}/"
+
+
+def hosted_download_problems(site: Path, language: str) -> list[str]:
+    """Pages of SITE, as Read the Docs builds it, whose download links (the
+    sidebar's list and the header's menu) are not exactly Read the Docs' PDF
+    and EPUB of the same version and edition; a shipped downloads/ folder."""
+    wanted = {readthedocs_download(language, kind) for kind in ("pdf", "epub")}
+    problems = [f"{site.name}/downloads/: shipped on Read the Docs"] if (site / "downloads").exists() else []
+    for page in pages_of(site):
+        tree = html.parse(str(site / page))
+        sidebar = set(tree.xpath("//nav[contains(@class,'report-downloads')]//a/@href"))
+        menu = set(tree.xpath("//a[contains(@class,'btn-report-download-')]/@href"))
+        if sidebar != wanted or menu != wanted:
+            problems.append(f"{site.name}/{page}: downloads {sorted(sidebar)} and {sorted(menu)}, "
+                            f"not {sorted(wanted)}")
+    return problems
+
+
 def assert_built(result: subprocess.CompletedProcess, fmt: str) -> None:
     assert result.returncode == 0, f"Read the Docs' {fmt} build failed:\n{result.stderr[-4000:]}"
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
