@@ -240,8 +240,8 @@ LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image
 
 def broken_links(root: Path, pages: list[Path], parse, site_path: str = "/") -> list[str]:
     """Relative links whose file or fragment does not exist, as 'page: target'.
-    A link from the site's root (/en/latest/index.html, on the 404 page, which
-    is served at any depth) is resolved below SITE_PATH."""
+    A link from the site's root (/en/latest/index.html) is resolved below
+    SITE_PATH."""
     ids_cache: dict[Path, set[str]] = {}
 
     def ids_of(path: Path) -> set[str]:
@@ -667,7 +667,13 @@ class Rebuilds:
         """Rebuild incrementally, build from scratch, compare."""
         incremental = self.build(self.builddir, *extra, targets=targets)
         self.clean_count += 1
-        clean = self.build(self.tmp / f"clean-{self.clean_count}", *extra, targets=targets)
+        folder = self.tmp / f"clean-{self.clean_count}"
+        # report.switch links the other edition only where it is built beside:
+        # the clean build gets the same neighbour as the incremental one.
+        neighbour = "html" if KO in extra else "ko/html"
+        if (self.builddir / neighbour / "index.html").is_file():
+            shutil.copytree(self.builddir / neighbour, folder / neighbour)
+        clean = self.build(folder, *extra, targets=targets)
         found = differences(published(incremental), published(clean))
         assert not found, f"after '{step}', the incremental build differs from a clean one:\n" + "\n".join(found)
 

@@ -194,7 +194,6 @@ def test_pages_carry_the_korean_title_and_metadata(ko_html_dir: Path) -> None:
 
 def test_internal_links_resolve_and_ids_are_unique(ko_html_dir: Path) -> None:
     pages = sorted(p for p in ko_html_dir.rglob("*.html") if "_static" not in p.parts)
-    # The 404 page's links start at the Korean edition's hosted path (/ko/latest/).
     assert not broken_links(ko_html_dir, pages, lambda p: html.parse(str(p)), urlsplit(KO["base_url"]).path)
     duplicates = {str(p.relative_to(ko_html_dir)): [i for i, n in Counter(html.parse(str(p)).xpath("//@id")).items() if n > 1]
                   for p in pages}
