@@ -254,10 +254,12 @@ def test_language_switch_on_every_page_leads_to_the_same_page(side_by_side: Path
 def test_switch_check_catches_a_link_to_a_missing_page(side_by_side: Path, tmp_path: Path) -> None:
     english = tmp_path / "html"
     shutil.copytree(side_by_side / "html", english)
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "html").symlink_to(side_by_side / "ko" / "html")
     page = english / CHAPTER
     page.write_text(page.read_text(encoding="utf-8").replace(
         f'{CHAPTER.split("/")[1]}" hreflang="ko"', 'no-such-page.html" hreflang="ko"'), encoding="utf-8")
-    problems = switch_problems(english, "en", "ko", side_by_side / "ko" / "html")
+    problems = switch_problems(english, "en", "ko", tmp_path / "ko" / "html")
     assert [p.split(":")[0] for p in problems] == [f"html/{CHAPTER}"], problems
     # Built alone, an edition links the hosted one; a relative link is refused.
     assert (f"html/404.html: ../ko/html/index.html is not the hosted {KO['base_url']}index.html"
