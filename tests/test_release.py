@@ -292,7 +292,7 @@ def edition_builds(request, language: str) -> dict[str, Path]:
 
 # A local build's language switch leads to the edition built beside it, a
 # release's to the hosted edition (report_edition_links, scripts/dist.py).
-SWITCH_LINK = re.compile(rb'(<a href=")[^"]*(" hreflang=")')
+SWITCH_LINK = re.compile(rb'(<a href=")[^"]*(" hreflang="[a-z-]+" lang="[a-z-]+")(?: rel="noopener")?')
 
 
 def site_differences(zipped: Path, site: Path) -> list[str]:
