@@ -61,15 +61,16 @@ def page_body() -> str:
 
 
 def collect_page(app: Sphinx):
-    # The EPUB builders are "embedded": a book has no missing addresses.
-    if app.builder.embedded or app.builder.name not in ("html", "dirhtml"):
+    # Only the website at the top of its folder: an EPUB has no missing
+    # addresses, and the page's links are written from the site's root.
+    if app.builder.name != "html":
         return []
     return [(PAGENAME, {"title": str(_("Page not found")), "body": page_body()}, "page.html")]
 
 
 def add_base_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The script _templates/layout.html writes first in the 404 page's head."""
-    if pagename == PAGENAME and app.builder.name in ("html", "dirhtml"):
+    if pagename == PAGENAME and app.builder.name == "html":
         prefix = urlsplit(app.config.html_baseurl).path or "/"
         context["report_base_script"] = BASE_SCRIPT % json.dumps(prefix)
 
