@@ -4,7 +4,6 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "_ext"))
@@ -57,8 +56,9 @@ extensions = [
     # The website: sharing metadata, sitemap, 404 page, downloads (docs/website.md).
     "sphinxext.opengraph",
     "sphinx_sitemap",
-    "notfound.extension",
+    "report.notfound",  # the 404 page, styled at any address (docs/website.md)
     "report.site",
+    "report.downloads",  # the whole report as PDF and EPUB, from every page
     # Every page links to the same page in the other edition (English ⇄ 한국어).
     "report.switch",
 ]
@@ -140,8 +140,6 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # locale_dirs and the URL scheme and would point "ko" at the English pages;
 # each page names its other edition itself (report.switch).
 sitemap_locales = [None]
-# The 404 page is served at any missing URL, so its links are absolute.
-notfound_urls_prefix = urlparse(html_baseurl).path
 
 # -- LaTeX output -----------------------------------------------------------------
 # Korean text needs a Unicode engine: pdflatex has no Hangul.

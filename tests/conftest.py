@@ -233,9 +233,27 @@ def server(html_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def both_sites(builddir: Path, html_dir: Path, ko_html_dir: Path):
-    """The build folder served as it is: html/ and ko/html/ side by side."""
-    with serve(builddir) as url:
+def side_by_side(builddir: Path, html_dir: Path, ko_html_dir: Path, tmp_path_factory) -> Path:
+    """A build folder with both websites, each built with the other beside it.
+
+    report.switch links the other edition's pages only once that edition is
+    built in the same folder, so which of the session's two websites links
+    the other depends on which finished first. Here each is built again, from
+    a copy of the session's doctrees and websites (the sources are read
+    already), so both switches lead across."""
+    folder = tmp_path_factory.mktemp("side-by-side")
+    for part in ("doctrees", "html", "ko/doctrees", "ko/html"):
+        shutil.copytree(builddir / part, folder / part)
+    for extra in ((), (KO,)):
+        result = make("html", ROOT, folder, *extra, umask=0o027, TZ="UTC")
+        assert result.returncode == 0, result.output[-3000:]
+    return folder
+
+
+@pytest.fixture(scope="session")
+def both_sites(side_by_side: Path):
+    """That folder served as it is: html/ and ko/html/ side by side."""
+    with serve(side_by_side) as url:
         yield url
 
 

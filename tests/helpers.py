@@ -374,8 +374,8 @@ LINK_ATTRS = {"a": "href", "img": "src", "link": "href", "script": "src", "image
 
 def broken_links(root: Path, pages: list[Path], parse, site_path: str = "/") -> list[str]:
     """Relative links whose file or fragment does not exist, as 'page: target'.
-    A link from the site's root (/en/latest/index.html, on the 404 page, which
-    is served at any depth) is resolved below SITE_PATH."""
+    A link from the site's root (/en/latest/index.html) is resolved below
+    SITE_PATH."""
     ids_cache: dict[Path, set[str]] = {}
 
     def ids_of(path: Path) -> set[str]:
@@ -644,6 +644,29 @@ class ReadTheDocs:
         )
 
 
+def readthedocs_download(language: str, kind: str) -> str:
+    """Read the Docs' address of the KIND (pdf, epub) of the latest version
+    of the edition in LANGUAGE (its downloads, on the project's host)."""
+    host = urlsplit(REPORT["base_url"])
+    return f"{host.scheme}://{host.netloc}/_/downloads/{language}/latest/{kind}/"
+
+
+def hosted_download_problems(site: Path, language: str) -> list[str]:
+    """Pages of SITE, as Read the Docs builds it, whose download links (the
+    sidebar's list and the header's menu) are not exactly Read the Docs' PDF
+    and EPUB of the same version and edition; a shipped downloads/ folder."""
+    wanted = {readthedocs_download(language, kind) for kind in ("pdf", "epub")}
+    problems = [f"{site.name}/downloads/: shipped on Read the Docs"] if (site / "downloads").exists() else []
+    for page in pages_of(site):
+        tree = html.parse(str(site / page))
+        sidebar = set(tree.xpath("//nav[contains(@class,'report-downloads')]//a/@href"))
+        menu = set(tree.xpath("//a[contains(@class,'btn-report-download-')]/@href"))
+        if sidebar != wanted or menu != wanted:
+            problems.append(f"{site.name}/{page}: downloads {sorted(sidebar)} and {sorted(menu)}, "
+                            f"not {sorted(wanted)}")
+    return problems
+
+
 def assert_built(result: subprocess.CompletedProcess, fmt: str) -> None:
     assert result.returncode == 0, f"Read the Docs' {fmt} build failed:\n{result.stderr[-4000:]}"
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
@@ -778,7 +801,13 @@ class Rebuilds:
         """Rebuild incrementally, build from scratch, compare."""
         incremental = self.build(self.builddir, *extra, targets=targets)
         self.clean_count += 1
-        clean = self.build(self.tmp / f"clean-{self.clean_count}", *extra, targets=targets)
+        folder = self.tmp / f"clean-{self.clean_count}"
+        # report.switch links the other edition only where it is built beside:
+        # the clean build gets the same neighbour as the incremental one.
+        neighbour = "html" if KO in extra else "ko/html"
+        if (self.builddir / neighbour / "index.html").is_file():
+            shutil.copytree(self.builddir / neighbour, folder / neighbour)
+        clean = self.build(folder, *extra, targets=targets)
         found = differences(published(incremental), published(clean))
         assert not found, f"after '{step}', the incremental build differs from a clean one:\n" + "\n".join(found)
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -45,9 +46,9 @@ from pypdf import PdfReader
 
 from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs, index_pages,
                      Recorder, assert_built, assert_contains_required, broken_links, compact,
-                     copy_project, epub_outline, epubcheck, html_outline, labels_without_anchor,
-                     meta, package, pages_of, parse_xml, pdf_outline, spine, text_runs, visit,
-                     xhtml_pages)
+                     copy_project, epub_outline, epubcheck, hosted_download_problems, html_outline,
+                     labels_without_anchor, make, meta, package, pages_of, parse_xml, pdf_outline,
+                     serve, spine, text_runs, visit, xhtml_pages)
 
 KO = REPORT["ko"]
 CATALOGS = ROOT / "locales" / "ko" / "LC_MESSAGES"
@@ -193,7 +194,6 @@ def test_pages_carry_the_korean_title_and_metadata(ko_html_dir: Path) -> None:
 
 def test_internal_links_resolve_and_ids_are_unique(ko_html_dir: Path) -> None:
     pages = sorted(p for p in ko_html_dir.rglob("*.html") if "_static" not in p.parts)
-    # The 404 page's links start at the Korean edition's hosted path (/ko/latest/).
     assert not broken_links(ko_html_dir, pages, lambda p: html.parse(str(p)), urlsplit(KO["base_url"]).path)
     duplicates = {str(p.relative_to(ko_html_dir)): [i for i, n in Counter(html.parse(str(p)).xpath("//@id")).items() if n > 1]
                   for p in pages}
@@ -209,26 +209,81 @@ def switch_links(site: Path, page: str) -> dict[str, str | None]:
     return links
 
 
-def test_language_switch_on_every_page_leads_to_the_same_page(html_dir: Path, ko_html_dir: Path) -> None:
-    """English ⇄ 한국어 on every page but the 404 page, each link to an existing
-    page of the same name in the other edition's build (relative, as laid out
-    side by side by the Makefile)."""
+def counterpart(page: str) -> str:
+    """The page the switch on PAGE leads to: the same page, or for the 404
+    page (which has none) the other edition's first page."""
+    return "index.html" if page == "404.html" else page
+
+
+def switch_problems(site: Path, here: str, there: str, other: Path | None) -> list[str]:
+    """What is wrong with the switch on every page of SITE (edition HERE): it
+    must lead to the same page of edition THERE, relatively to that page in
+    OTHER (the other edition's website built beside), or, with OTHER None, at
+    the other edition's hosted address; each page names both editions as
+    alternates (but the 404 page, which has no counterpart)."""
+    hosted = REPORT["base_url"] if there == REPORT["language"] else REPORT[there]["base_url"]
     problems = []
-    for site, here, there in ((html_dir, "en", "ko"), (ko_html_dir, "ko", "en")):
-        for page in pages_of(site):
-            if page == "404.html":
-                continue
-            links = switch_links(site, page)
-            if links.get(here, "") is not None or not links.get(there):
-                problems.append(f"{site.name}/{page}: switch {links}")
-                continue
-            target = (site / page).parent / links[there]
-            other = ko_html_dir if there == "ko" else html_dir
-            if target.resolve() != (other / page).resolve() or not target.is_file():
-                problems.append(f"{site.name}/{page}: {links[there]} does not lead to {there}/{page}")
-            alternates = html.parse(str(site / page)).xpath("//link[@rel='alternate']/@hreflang")
-            if sorted(alternates) != ["en", "ko"]:
-                problems.append(f"{page}: hreflang alternates {alternates}")
+    for page in pages_of(site):
+        links = switch_links(site, page)
+        if links.get(here, "") is not None or not links.get(there):
+            problems.append(f"{site.name}/{page}: switch {links}")
+            continue
+        href, goal = links[there], counterpart(page)
+        if other is None:
+            if href != hosted + goal:
+                problems.append(f"{site.name}/{page}: {href} is not the hosted {hosted + goal}")
+        else:
+            target = (site / page).parent / href
+            if urlsplit(href).scheme or target.resolve() != (other / goal).resolve() or not target.is_file():
+                problems.append(f"{site.name}/{page}: {href} does not lead to {there}/{goal}")
+        alternates = html.parse(str(site / page)).xpath("//link[@rel='alternate']/@hreflang")
+        if sorted(alternates) != ([] if page == "404.html" else ["en", "ko"]):
+            problems.append(f"{site.name}/{page}: hreflang alternates {alternates}")
+    return problems
+
+
+def test_language_switch_on_every_page_leads_to_the_same_page(side_by_side: Path) -> None:
+    """English ⇄ 한국어 on every page, each link to the page of the same name
+    in the other edition built beside it (relative, as the Makefile lays them
+    out); the 404 page's to the other edition's first page."""
+    english, korean = side_by_side / "html", side_by_side / "ko" / "html"
+    problems = switch_problems(english, "en", "ko", korean) + switch_problems(korean, "ko", "en", english)
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_switch_check_catches_a_link_to_a_missing_page(side_by_side: Path, tmp_path: Path) -> None:
+    english = tmp_path / "html"
+    shutil.copytree(side_by_side / "html", english)
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "html").symlink_to(side_by_side / "ko" / "html")
+    page = english / CHAPTER
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        f'{CHAPTER.split("/")[1]}" hreflang="ko"', 'no-such-page.html" hreflang="ko"'), encoding="utf-8")
+    problems = switch_problems(english, "en", "ko", tmp_path / "ko" / "html")
+    assert [p.split(":")[0] for p in problems] == [f"html/{CHAPTER}"], problems
+    # Built alone, an edition links the hosted one; a relative link is refused.
+    assert (f"html/404.html: ../ko/html/index.html is not the hosted {KO['base_url']}index.html"
+            in switch_problems(english, "en", "ko", None))
+
+
+@pytest.mark.slow
+def test_an_edition_built_alone_links_the_hosted_other(tmp_path: Path, builddir: Path, html_dir: Path,
+                                                      ko_html_dir: Path) -> None:
+    """`make book` builds English alone: its switch leads to the hosted Korean
+    edition, never to ../ko/html/ pages that were not built. Once the Korean
+    website is built beside it, the next English build links it there. The
+    builds start from a copy of the session's doctree cache."""
+    shutil.copytree(builddir / "doctrees", tmp_path / "doctrees")
+    result = make("html", ROOT, tmp_path)
+    assert result.returncode == 0, result.output[-3000:]
+    site = tmp_path / "html"
+    problems = switch_problems(site, "en", "ko", None)
+    assert not problems, "\n".join(problems[:30])
+
+    shutil.copytree(ko_html_dir, tmp_path / "ko" / "html")
+    result = make("html", ROOT, tmp_path)
+    assert result.returncode == 0, result.output[-3000:]
+    problems = switch_problems(site, "en", "ko", tmp_path / "ko" / "html")
     assert not problems, "\n".join(problems[:30])
 
 
@@ -513,6 +568,54 @@ def test_language_switch_takes_the_reader_across_and_back(ko_page, both_sites: s
     assert ko_page.url == both_sites + "ko/html/" + CHAPTER
 
 
+def switch_destination(page, url: str, language: str, hash_after_load: str = "") -> str:
+    """Where the switch to LANGUAGE takes a reader of URL (after the address's
+    fragment is changed to HASH_AFTER_LOAD, as following a heading's link does)."""
+    page.goto(url)
+    if hash_after_load:
+        page.evaluate(f"location.hash = {hash_after_load!r}")
+    page.click(f".report-language a[hreflang='{language}']")
+    page.wait_for_load_state("load")
+    return page.url
+
+
+KEY_ISSUES = "chapters/03-key-issues.html"
+
+
+@pytest.mark.requires_browser
+@pytest.mark.parametrize("start, language, after_load, across", [
+    ("html/search.html?q=KORUS", "ko", "", "ko/html/search.html?q=KORUS"),
+    (f"html/{KEY_ISSUES}#defense-costs", "ko", "", f"ko/html/{KEY_ISSUES}#defense-costs"),
+    (f"ko/html/{KEY_ISSUES}", "en", "#defense-costs", f"html/{KEY_ISSUES}#defense-costs"),
+])
+def test_language_switch_keeps_the_query_and_the_fragment(ko_page, both_sites: str, start: str,
+                                                          language: str, after_load: str, across: str) -> None:
+    """A search stays a search and a section stays the section (the editions
+    share their section ids), also when the fragment changed after the page loaded."""
+    assert switch_destination(ko_page, both_sites + start, language, after_load) == both_sites + across
+    if "#" in across:
+        assert ko_page.locator(f"[id='{across.split('#')[1]}']").count() == 1
+    assert ko_page.evaluate("document.documentElement.lang") == language
+
+
+@pytest.mark.requires_browser
+def test_switch_check_catches_a_switch_that_drops_the_fragment(ko_page, side_by_side: Path,
+                                                               tmp_path: Path) -> None:
+    """Without the switch's script, the fragment is lost: the check above sees it."""
+    site = tmp_path / "site"
+    shutil.copytree(side_by_side / "html", site / "html")
+    (site / "ko").mkdir()
+    (site / "ko" / "html").symlink_to(side_by_side / "ko" / "html")
+    page = site / "html" / KEY_ISSUES
+    text = page.read_text(encoding="utf-8")
+    script = re.search(r"<script>\(function \(\) \{\n  var nav = document\.currentScript.*?</script>", text, re.S)
+    assert script, f"{page}: the switch's script not found"
+    page.write_text(text.replace(script.group(0), ""), encoding="utf-8")
+    with serve(site) as url:
+        landed = switch_destination(ko_page, f"{url}html/{KEY_ISSUES}#defense-costs", "ko")
+    assert landed == f"{url}ko/html/{KEY_ISSUES}", landed
+
+
 @pytest.mark.requires_browser
 def test_korean_pages_have_no_console_errors_or_serious_axe_violations(browser, axe, both_sites: str) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -546,9 +649,11 @@ def test_readthedocs_builds_the_korean_site_and_epub_with_hosted_links(rtd_ko) -
     assert page.xpath("//link[@rel='canonical']/@href") == [KO["base_url"] + CHAPTER]
     # On Read the Docs the switch leads to the English project's page on the same domain.
     assert switch_links(site, CHAPTER) == {"ko": None, "en": REPORT["base_url"] + CHAPTER}
-    refs = html.parse(str(site / "404.html")).xpath("//link[@rel='stylesheet']/@href | //script/@src")
-    local = [r for r in refs if not urlsplit(r).netloc]
-    assert local and all(r.startswith(urlsplit(KO["base_url"]).path) for r in local), local
+    assert switch_links(site, "404.html") == {"ko": None, "en": REPORT["base_url"] + "index.html"}
+    # The 404 page takes its base address from the Korean project's path.
+    assert f'var prefix = "{urlsplit(KO["base_url"]).path}"' in (site / "404.html").read_text(encoding="utf-8")
+    problems = hosted_download_problems(site, "ko")
+    assert not problems, "\n".join(problems[:20])
 
 
 @pytest.mark.slow

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from helpers import REPORT, ROOT, broken_links, copy_root, serve
 
-# The 404 page links from the site's root (it is served at any depth), e.g.
-# /en/latest/index.html; such links are resolved against the built site.
+# A link from the site's root under its hosted path (/en/latest/index.html),
+# should a page have one, is resolved against the built site.
 SITE_PATH = urlsplit(REPORT["base_url"]).path
 
 

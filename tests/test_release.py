@@ -36,7 +36,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from helpers import (REPORT, ROOT, RTD_CONFIG, SLUG, SOURCE_DATE_EPOCH, VENV, ReadTheDocs, assert_built,
-                     clean_env, copy_project, digests, last_commit_time)
+                     clean_env, copy_project, digests, hosted_download_problems, last_commit_time)
 
 VERSION = REPORT["version"]
 BASE = f"{SLUG}-{VERSION}"
@@ -120,6 +120,18 @@ def test_readthedocs_html_builds_with_its_canonical_url(rtd: ReadTheDocs) -> Non
     index = (rtd.output / "html" / "index.html").read_text(encoding="utf-8")
     # conf.py takes the hosted address from Read the Docs, not from report.toml.
     assert f'<link rel="canonical" href="{rtd.canonical}index.html"' in index
+    # The website is built before the PDF and EPUB: every page links the ones
+    # Read the Docs serves for this version and edition.
+    problems = hosted_download_problems(rtd.output / "html", REPORT["language"])
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_hosted_download_check_catches_a_site_with_its_own_files(html_dir: Path) -> None:
+    """The session's website ships its PDF and EPUB in downloads/: as a Read
+    the Docs build, every page of it is refused, by name."""
+    problems = hosted_download_problems(html_dir, REPORT["language"])
+    assert problems[0] == "html/downloads/: shipped on Read the Docs", problems[:3]
+    assert "html/index.html: downloads ['downloads/" in "\n".join(problems), problems[:3]
 
 
 @pytest.mark.slow
@@ -280,7 +292,7 @@ def edition_builds(request, language: str) -> dict[str, Path]:
 
 # A local build's language switch leads to the edition built beside it, a
 # release's to the hosted edition (report_edition_links, scripts/dist.py).
-SWITCH_LINK = re.compile(rb'(<a href=")[^"]*(" hreflang=")')
+SWITCH_LINK = re.compile(rb'(<a href=")[^"]*(" hreflang="[a-z-]+" lang="[a-z-]+")(?: rel="noopener")?')
 
 
 def site_differences(zipped: Path, site: Path) -> list[str]:

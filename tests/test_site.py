@@ -45,7 +45,7 @@ def reading_pages(site: Path) -> list[str]:
 
 
 def target_of(page: str, href: str) -> str:
-    """The site-relative file a link on PAGE points at (404.html's links are absolute)."""
+    """The site-relative file a link on PAGE points at."""
     path = urlsplit(href).path
     if path.startswith("/"):
         return unquote(path).removeprefix(BASE_PATH)
@@ -108,16 +108,22 @@ def test_sitemap_lists_every_reading_page(html_dir: Path) -> None:
 
 
 def test_404_page_works_at_any_depth(html_dir: Path) -> None:
-    """Its styles, scripts and links are absolute under the base path, so they
-    resolve wherever the missing URL was."""
+    """It is read at addresses unknown when it is built (report.notfound): no
+    style sheet or script is named in its markup, where the browser would
+    fetch it before the base address is set; the script that sets it knows the
+    hosted path; its links are relative to the site's root and resolve."""
+    text = (html_dir / "404.html").read_text(encoding="utf-8")
     tree = parse(html_dir, "404.html")
     assert "Page not found" in tree.findtext(".//title")
-    refs = tree.xpath("//link[@rel='stylesheet']/@href | //script/@src | //nav//a/@href")
-    assert refs
-    local = [r for r in refs if not urlsplit(r).netloc]
-    assert local and all(r.startswith(BASE_PATH) for r in local), local
+    assert not tree.xpath("//link[@rel='stylesheet' or @rel='preload']/@href | //script/@src")
+    scripts = tree.xpath("//head/script/text()")
+    assert scripts and f'var prefix = "{BASE_PATH}"' in scripts[0] and "<base href" in scripts[0]
+    assert text.index("<base href") < text.index('"_static/')
+    refs = tree.xpath("//nav//a/@href | //article//a/@href | //article//form/@action")
+    local = [r for r in refs if not urlsplit(r).netloc and not r.startswith("#")]
+    assert local and not [r for r in local if r.startswith("/")], local
     for ref in local:
-        assert (html_dir / unquote(urlsplit(ref).path).removeprefix(BASE_PATH)).is_file(), ref
+        assert (html_dir / unquote(urlsplit(ref).path)).is_file(), ref
 
 
 def expected_date() -> str:
@@ -402,6 +408,92 @@ def test_a_missing_page_gets_the_404_page(page, server: str) -> None:
     assert not failed, failed
     # Styled by the theme, not a bare page.
     assert page.is_visible("#pst-primary-sidebar")
+
+
+# The 404 page is served for any missing address (report.notfound): by the
+# host under the edition's path, and by any server of the build folder at /.
+MISSING = ("chapters/no-such-folder/no-such-page.html", "404.html")
+STYLED = """() => {
+  const sheets = [...document.querySelectorAll("link[rel=stylesheet]:not([media=print])")];
+  return sheets.length >= 5 && sheets.every(l => l.sheet && l.sheet.cssRules.length > 0);
+}"""
+
+
+def notfound_problems(browser, site: Path, base_path: str) -> list[str]:
+    """What goes wrong with SITE's 404.html served under BASE_PATH, read at a
+    missing address two folders down and as itself: a console error (but the
+    missing address's own status), a failed request, a style sheet not
+    applied, no way to the first page or the search, no language switch."""
+    problems = []
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    recorder = Recorder(context)
+    try:
+        with serve(site, base_path) as url:
+            for path in MISSING:
+                address, where = url + path, f"{site.name}/404.html at {base_path}{path}"
+                page = context.new_page()
+                errors, failed = [], []
+                page.on("console", lambda m, a=address: errors.append(m.text)
+                        if m.type == "error" and m.location.get("url") != a else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("response", lambda r: failed.append(r.url)
+                        if r.status >= 400 and r.request.resource_type != "document" else None)
+                response = page.goto(address, wait_until="networkidle")
+                expected = 200 if path == "404.html" else 404
+                if response.status != expected:
+                    problems.append(f"{where}: status {response.status}")
+                problems += [f"{where}: console error {e}" for e in errors]
+                problems += [f"{where}: failed request {f}" for f in failed]
+                if not page.evaluate(STYLED):
+                    problems.append(f"{where}: style sheets not applied")
+                links = page.evaluate("""() => ({
+                  home: document.querySelector("article a.report-notfound-home")?.href,
+                  search: document.querySelector("article form[role=search]")?.action,
+                  editions: [...document.querySelectorAll(".report-language a[hreflang]")].length})""")
+                if links["home"] != url + "index.html":
+                    problems.append(f"{where}: the way home is {links['home']}")
+                if links["search"] != url + "search.html":
+                    problems.append(f"{where}: the search goes to {links['search']}")
+                if links["editions"] != 1:
+                    problems.append(f"{where}: no language switch")
+                page.close()
+    finally:
+        context.close()
+    return problems + [f"{site.name}/404.html: request to another host {u}" for u in recorder.foreign]
+
+
+@pytest.mark.requires_browser
+@pytest.mark.parametrize("edition", ["html_dir", "ko_html_dir"])
+@pytest.mark.parametrize("at", ["hosted", "root"])
+def test_404_page_is_styled_wherever_it_is_served(browser, request, edition: str, at: str) -> None:
+    """Under the hosted path (/en/latest/, /ko/latest/) and at / (`python -m
+    http.server` in the website's folder), at a missing address and as itself."""
+    site = request.getfixturevalue(edition)
+    language = "ko" if edition.startswith("ko") else REPORT["language"]
+    hosted = REPORT["base_url"] if language == REPORT["language"] else REPORT[language]["base_url"]
+    problems = notfound_problems(browser, site, urlsplit(hosted).path if at == "hosted" else "/")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.requires_browser
+@pytest.mark.parametrize("defect, base_path", [
+    # Relative links without the base: they resolve against the missing address.
+    (("document.write('<base href=\"' + base + '\">');", ""), BASE_PATH),
+    # sphinx-notfound-page's absolute /en/latest/ links, served at /.
+    (('"_static/', f'"{BASE_PATH}_static/'), "/"),
+])
+def test_404_check_catches_a_page_styled_only_at_one_address(browser, html_dir: Path, tmp_path: Path,
+                                                             defect: tuple[str, str], base_path: str) -> None:
+    site = tmp_path / "html"
+    shutil.copytree(html_dir, site, ignore=shutil.ignore_patterns("downloads"))
+    page = site / "404.html"
+    text = page.read_text(encoding="utf-8")
+    old, new = defect
+    assert old in text, f"{page}: {old!r} not found"
+    page.write_text(text.replace(old, new), encoding="utf-8")
+    problems = notfound_problems(browser, site, base_path)
+    assert any(p.startswith(f"html/404.html at {base_path}{MISSING[0]}: failed request") for p in problems), problems
+    assert any("style sheets not applied" in p for p in problems), problems
 
 
 @pytest.mark.requires_browser

@@ -69,21 +69,27 @@ def edition(report: dict, language: str) -> dict:
     return {**report, **{k: v for k, v in report.get(language, {}).items() if k in identity.TRANSLATED}}
 
 
-def hosted_pdf(url: str, stem: str) -> str:
-    """The PDF of the edition and version hosted at URL.
+def readthedocs_download(url: str, kind: str) -> str | None:
+    """Read the Docs' address of the KIND ("pdf", "epub") it builds of the
+    edition and version hosted at URL, or None for a site hosted elsewhere.
 
-    Read the Docs serves the PDF it builds of each version at
-    /_/downloads/<language>/<version>/pdf/ on the project's host; the hosted
-    site has no downloads/ folder of its own (docs/website.md). Any other
-    host serves the website as built, with the PDF in downloads/.
+    Read the Docs serves each format of each version at
+    /_/downloads/<language>/<version>/<kind>/ on the project's host; the
+    hosted site has no downloads/ folder of its own (docs/website.md).
     """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     if parts.netloc.endswith((".readthedocs.io", ".readthedocs-hosted.com")) and len(segments) >= 2:
         prefix = "".join(f"/{s}" for s in segments[:-2])
-        path = f"{prefix}/_/downloads/{segments[-2]}/{segments[-1]}/pdf/"
+        path = f"{prefix}/_/downloads/{segments[-2]}/{segments[-1]}/{kind}/"
         return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    return f"{url}downloads/{stem}.pdf"
+    return None
+
+
+def hosted_pdf(url: str, stem: str) -> str:
+    """The PDF of the edition and version hosted at URL: Read the Docs' own,
+    or the downloads/ of the website as built on any other host."""
+    return readthedocs_download(url, "pdf") or f"{url}downloads/{stem}.pdf"
 
 
 def of(report: dict, language: str | None = None, url: str | None = None) -> Citation:

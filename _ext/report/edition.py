@@ -48,7 +48,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -101,15 +100,6 @@ def long_date(config: Config, day: date) -> str:
 
 # -- Identity ---------------------------------------------------------------------
 
-def not_found_page() -> dict:
-    """The 404 page's title and text in the edition's language
-    (sphinx-notfound-page's own are English only)."""
-    title = str(_("Page not found"))
-    text = str(_("The page you asked for is not in this report. Use the search or the "
-                 "contents to find what you were looking for."))
-    return {"title": title, "body": f"<h1>{title}</h1>\n\n<p>{text}</p>"}
-
-
 def apply_identity(config: Config, report: dict) -> None:
     """A translation's title, author … and everything conf.py derives from them."""
     edition = edition_of(report, config.language)
@@ -129,8 +119,6 @@ def apply_identity(config: Config, report: dict) -> None:
         config.html_baseurl = edition["base_url"]
     config.ogp_site_url = config.html_baseurl
     config.ogp_image_alt = f"{title}: {subtitle}"
-    config.notfound_urls_prefix = urlparse(config.html_baseurl).path
-    config.notfound_context = not_found_page()
     # The search field's placeholder is a theme option, never translated by the theme.
     config.html_theme_options = {**config.html_theme_options,
                                  "search_bar_text": str(_("Search..."))}

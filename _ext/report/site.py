@@ -1,23 +1,5 @@
-"""The website's own behaviour: whole-book downloads, sharing metadata, safe links.
-
-Downloads. sphinx-book-theme has no button to download the whole book
-(executablebooks/sphinx-book-theme#760), only the page being read. This module
-ships the PDF and the EPUB *of the same build* with the website and links them
-from every page: a "Download the report" menu among the theme's header buttons,
-and a list with format and size in the primary sidebar
-(``_templates/report-downloads.html``).
-
-The files are looked for where the Makefile publishes them, beside the doctree
-cache (``<builddir>/latex/<slug>.pdf``, ``<builddir>/epub/<slug>.epub``, the
-layout of ``sphinx-build -M``), or in ``report_downloads_dir`` when set. A file
-that is not there gets no link, so a link never points at a missing file:
-``make book`` builds the EPUB and the PDF before the website; a bare
-``make html`` ships whatever those folders hold, or no downloads at all. What
-was found is kept on the builder, never in the configuration: a configuration
-value that changed with every new PDF made Sphinx see a new configuration at
-every build (and the EPUB builder then refused the ``.buildinfo.bak`` it left).
-Every page still shows the current files, because scripts/build.py writes every
-page of every build into a new folder.
+"""The website's own behaviour: sharing metadata, safe links (the whole-book
+downloads are report.downloads).
 
 Sharing card. Links to the report shared on social sites show an image
 (sphinxext-opengraph's ``og:image``). Rather than one matplotlib card per page
@@ -56,17 +38,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
 
 from . import cover
-from .edition import edition_suffix
 from .hangul import HANGUL_RUN as HANGUL
 
-logger = logging.getLogger(__name__)
-
 HTML_BUILDERS = ("html", "dirhtml")
-# The folder of the HTML output the PDF and EPUB are copied into.
-DOWNLOADS = "downloads"
 
 # The sharing card, at the size social sites expect for a large image card.
 CARD = "_static/card.png"
@@ -75,108 +51,6 @@ CARD_SIZE = (1200, 630)
 # An author–year citation as sphinxcontrib-bibtex renders it: "[USFK, 2024]".
 CITATION = re.compile(r"\s*\[[^\[\]]*\b\d{4}[a-z]?\]")
 DESCRIPTION_LENGTH = 200
-
-
-# -- Downloads ----------------------------------------------------------------------
-
-def _human_size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def find_downloads(app: Sphinx) -> None:
-    """Record the PDF and EPUB that exist now, on the HTML builder."""
-    if app.builder.name not in HTML_BUILDERS:
-        return
-    config = app.config
-    base = Path(config.report_downloads_dir or Path(app.doctreedir).parent)
-    if not base.is_absolute():
-        base = Path(app.confdir) / base
-    candidates = [("epub", "EPUB", base / "epub" / f"{config.epub_basename}.epub")]
-    if config.latex_documents:
-        pdf = Path(config.latex_documents[0][1]).with_suffix(".pdf").name
-        candidates.insert(0, ("pdf", "PDF", base / "latex" / pdf))
-    found = []
-    for kind, label, source in candidates:
-        if not source.is_file():
-            continue
-        # The version goes into the file name, so a reader who keeps two
-        # editions can tell them apart; a translation adds its language
-        # (…-0.1.0-ko.pdf), as in the release (scripts/dist.py).
-        stem = f"{source.stem}-{config.version}" if config.version else source.stem
-        name = f"{stem}{edition_suffix(config)}{source.suffix}"
-        found.append((kind, label, str(source), f"{DOWNLOADS}/{name}", source.stat().st_size))
-    app.builder.report_downloads = found
-    log_downloads(found)
-
-
-def downloads_of(app: Sphinx) -> list[tuple]:
-    return getattr(app.builder, "report_downloads", [])
-
-
-def log_downloads(found: list[tuple]) -> None:
-    for _kind, _label, source, target, size in found:
-        logger.info(f"report.site: shipping {source} as {target} ({_human_size(size)})")
-    shipped = {entry[0] for entry in found}
-    for kind in ("pdf", "epub"):
-        if kind not in shipped:
-            # Information, not a warning: a preview without the other formats
-            # is normal, and its pages simply carry no such link.
-            logger.info(f"report.site: no {kind.upper()} built yet; the pages carry no "
-                        f"{kind.upper()} download link (make book builds it first)")
-
-
-def add_download_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if app.builder.name not in HTML_BUILDERS:
-        return
-    downloads = [
-        {
-            "kind": kind,
-            "label": label,
-            "url": context["pathto"](target, 1),
-            "size": _human_size(size),
-            "filename": Path(target).name,
-        }
-        for kind, label, _source, target, size in downloads_of(app)
-    ]
-    context["report_downloads"] = downloads
-
-
-def add_download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    # sphinx-book-theme collects its header buttons in this list (priority 501).
-    downloads = context.get("report_downloads")
-    if downloads and "header_buttons" in context:
-        icons = {"pdf": "fa-solid fa-file-pdf", "epub": "fa-solid fa-book"}
-        context["header_buttons"].insert(0, {
-            "type": "group",
-            "tooltip": _("Download the report"),
-            "icon": "fa-solid fa-download",
-            "label": "report-downloads",
-            "buttons": [
-                {
-                    "type": "link",
-                    "url": d["url"],
-                    "text": f"{d['label']} ({d['size']})",
-                    "tooltip": _("Download the whole report as %s") % d["label"],
-                    "icon": icons[d["kind"]],
-                    "label": f"report-download-{d['kind']}",
-                }
-                for d in downloads
-            ],
-        })
-
-
-def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name not in HTML_BUILDERS:
-        return
-    folder = Path(app.outdir) / DOWNLOADS
-    # Start empty: a file left from an earlier build must not be shipped unlinked.
-    shutil.rmtree(folder, ignore_errors=True)
-    for _kind, _label, source, target, _size in downloads_of(app):
-        dest = Path(app.outdir) / target
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
 
 
 # -- Sharing card ---------------------------------------------------------------------
@@ -362,20 +236,10 @@ def depart_term(self, node: nodes.term) -> None:
 def setup(app: Sphinx):
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.add_node(nodes.term, override=True, html=(HTML5Translator.visit_term, depart_term))
-    # Where the PDF and EPUB are looked for; empty: beside the doctree cache.
-    app.add_config_value("report_downloads_dir", "", "", types=frozenset({str}))
     # The card shows the cover and its subtitle (report_subtitle).
     app.setup_extension("report.cover")
-    # report.edition names the edition (…-ko) before the downloads are named.
-    app.setup_extension("report.edition")
-    app.connect("builder-inited", find_downloads)
     app.connect("html-page-context", add_sharing_meta, priority=400)
-    # Before pydata-sphinx-theme drops the sidebar templates that render
-    # empty (priority 500), so report-downloads.html sees the list.
-    app.connect("html-page-context", add_download_links, priority=450)
-    app.connect("html-page-context", add_download_menu, priority=502)
     app.connect("html-page-context", add_cover)
-    app.connect("build-finished", copy_downloads)
     app.connect("build-finished", write_card)
     app.add_post_transform(NoopenerExternalLinks)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

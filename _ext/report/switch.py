@@ -16,7 +16,10 @@ are made for one of three layouts (``report_edition_links``):
               ``chapters/02-current-state.html`` links to
               ``../../ko/html/chapters/02-current-state.html`` (and back with
               ``../../../html/…``), which works from the file system and from
-              any server that serves ``_build/``;
+              any server that serves ``_build/``. Only an edition already
+              built there is linked so: a plain ``make book`` builds English
+              alone, and its switch leads to the hosted Korean edition
+              instead of pages that do not exist;
 ``hosted``    the editions' own addresses: on Read the Docs (the default
               there) each translation is served from the same domain under
               its language (``/en/latest/`` ⇄ ``/ko/latest/``), taken from
@@ -25,8 +28,12 @@ are made for one of three layouts (``report_edition_links``):
               an unpacked website zip has no sibling edition beside it.
 (empty)       ``hosted`` on Read the Docs, ``relative`` everywhere else.
 
-The 404 page gets no switch: it is served at any address, where no relative
-link holds, and it has no counterpart to switch to.
+The reader's place goes along: a script in the template carries the page's
+query and fragment over (``search.html?q=x``, ``#defense-costs``: the
+editions share their section ids).
+
+The 404 page has no counterpart: its switch leads to the other edition's
+first page, and it names no alternates.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from sphinx.application import Sphinx
@@ -66,6 +74,14 @@ def hosted_root(config: Config, report: dict, language: str) -> str:
     return edition_of(report, language)["base_url"]
 
 
+def built_beside(app: Sphinx, language: str, original: str) -> bool:
+    """Whether the edition in LANGUAGE is published in this build folder."""
+    # The doctree cache is <builddir>/doctrees, or <builddir>/<language>/doctrees.
+    out = Path(app.doctreedir).parent
+    root = out if app.config.language == original else out.parent
+    return (root / build_folder(language, original) / "index.html").is_file()
+
+
 def find_editions(app: Sphinx, config: Config) -> None:
     """config-inited: the other editions' roots, as links from this edition's root."""
     report = load_report(app.confdir)
@@ -80,7 +96,7 @@ def find_editions(app: Sphinx, config: Config) -> None:
         hosted = hosted_root(config, report, language) if language != config.language else config.html_baseurl
         if language == config.language:
             link = ""
-        elif layout == "relative":
+        elif layout == "relative" and built_beside(app, language, original):
             link = posixpath.relpath(build_folder(language, original), here) + "/"
         else:
             link = hosted
@@ -89,9 +105,10 @@ def find_editions(app: Sphinx, config: Config) -> None:
 
 
 def add_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if app.builder.name != "html" or pagename == "404" or len(app.config.report_editions) < 2:
+    if app.builder.name != "html" or len(app.config.report_editions) < 2:
         return
-    page = app.builder.get_target_uri(pagename)
+    missing = pagename == "404"
+    page = app.builder.get_target_uri("index" if missing else pagename)
     switch, alternates = [], []
     for language, name, link, hosted in app.config.report_editions:
         current = language == app.config.language
@@ -107,7 +124,10 @@ def add_switch(app: Sphinx, pagename: str, templatename: str, context: dict, doc
                           f'href="{html.escape(hosted + page)}" />')
     context["report_editions"] = switch
     context["report_editions_label"] = _("Language")
-    context["metatags"] = context.get("metatags", "") + "".join(f"{tag}\n" for tag in alternates)
+    # A missing page's query and fragment mean nothing on the other's first page.
+    context["report_editions_carry"] = not missing
+    if not missing:
+        context["metatags"] = context.get("metatags", "") + "".join(f"{tag}\n" for tag in alternates)
 
 
 def setup(app: Sphinx):
