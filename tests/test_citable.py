@@ -38,6 +38,8 @@ CFF = ROOT / "CITATION.cff"
 SCHEMA = json.loads((Path(__file__).parent / "cff" / "schema-1.2.0.json").read_text(encoding="utf-8"))
 # The edition's word for "Version" (report.edition's title page uses the same).
 VERSION_LABEL = {"en": "Version", "ko": "버전"}
+# The English title in italics (<em>), the Korean one in 『』: Hangul has no italic.
+TITLE_MARKS = {"en": "{}", "ko": "『{}』"}
 
 
 def edition(language: str) -> dict:
@@ -54,7 +56,8 @@ def edition(language: str) -> dict:
         "pdf": f"https://{host}/_/downloads/{lang}/{version}/pdf/",
         "stem": f"{SLUG}-{VERSION}{suffix}",
         "chicago": f"{values['author']}. {REPORT['date_of_information'][:4]}. "
-                   f"{values['title']}: {values['subtitle']}. {values['publisher']}. "
+                   f"{TITLE_MARKS[language].format(values['title'] + ': ' + values['subtitle'])}. "
+                   f"{values['publisher']}. "
                    f"{VERSION_LABEL[language]} {VERSION}. {values['base_url']}.",
     }
 
@@ -136,7 +139,8 @@ def test_site_colophon_cites_the_edition(site) -> None:
     assert section, "no section cite-this-report in the colophon"
     chicago = section[0].xpath(".//p[contains(@class, 'report-citation')]")
     assert [text_of(p) for p in chicago] == [expected["chicago"]]
-    assert chicago[0].xpath("./em/text()") == [expected["title"]], "the title is not in italics"
+    italic = [] if expected["language"] == "ko" else [expected["title"]]
+    assert chicago[0].xpath("./em/text()") == italic, "the English title in italics, the Korean one in 『』"
     assert chicago[0].xpath("./a/@href") == [expected["url"]]
     bibtex = section[0].xpath(".//div[contains(@class, 'report-citation')]//pre")
     assert len(bibtex) == 1

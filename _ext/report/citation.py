@@ -111,8 +111,12 @@ def of(report: dict, language: str | None = None, url: str | None = None) -> Cit
 # -- Formatted -------------------------------------------------------------------------
 
 def chicago(c: Citation, version_label: str = "Version") -> list[tuple[str, str]]:
-    """Chicago author-date, as (kind, text) runs: "text", "title" (italic), "url"."""
-    return [("text", f"{c.author}. {c.year}. "), ("title", c.title),
+    """Chicago author-date, as (kind, text) runs: "text", "title" (italic), "url".
+
+    Hangul has no italic (docs/korean-edition.md): the Korean edition's title
+    is a book title in 『…』, as Korean style marks one."""
+    title = ("text", f"『{c.title}』") if c.language == "ko" else ("title", c.title)
+    return [("text", f"{c.author}. {c.year}. "), title,
             ("text", f". {c.publisher}. {version_label} {c.version}. "), ("url", c.url), ("text", ".")]
 
 
