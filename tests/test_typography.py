@@ -155,3 +155,24 @@ def test_hangul_is_set_in_the_korean_face(pdf: Path) -> None:
     fonts XeLaTeX loaded are in its log."""
     log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     assert cjk_faces(log) == {"KR"}, f"{pdf.with_suffix('.log').name}: Noto CJK faces {cjk_faces(log)}"
+
+
+CASE_NAME = "Learning Resources, Inc. v. Trump"
+
+
+def case_name_in_italics(tex: str) -> bool:
+    """Whether the court case is set in italics in the text (its index entry,
+    written inside the emphasis, left aside)."""
+    return re.search(r"\\sphinxstyleemphasis\{(?:\\index\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})?"
+                     + re.escape(CASE_NAME) + r"\}", tex) is not None
+
+
+def test_case_name_check_sees_roman_type() -> None:
+    assert not case_name_in_italics(f"held in \\index{{x@\\spxentry{{x}}}}{CASE_NAME} that")
+    assert case_name_in_italics(f"held in \\sphinxstyleemphasis{{{CASE_NAME}}} that")
+
+
+def test_court_cases_are_italic(pdf: Path) -> None:
+    """A court case is named in italics, as legal citation and Chicago style set it."""
+    tex = pdf.with_suffix(".tex").read_text(encoding="utf-8")
+    assert case_name_in_italics(tex), f"{pdf.with_suffix('.tex').name}: {CASE_NAME} not in italics"
