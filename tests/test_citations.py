@@ -267,13 +267,13 @@ def pdf_list(text: str) -> str:
     """The reference list's text: from its first entry to the end of the page
     of its last."""
     start = text.index("Air & Space Forces Magazine. 2016.")
-    heads = list(re.finditer(rf"(?m)^[^\n]+?\. {DATE}\.? ", text[start:]))
+    heads = list(re.finditer(rf"(?m)^[^\n]+?\.\s{DATE}\.? ", text[start:]))
     end = text.find("\f", start + heads[-1].end())
     return text[start:end if end > 0 else None]
 
 
 def pdf_keys(listing: str) -> list[tuple[str, str]]:
-    heads = re.finditer(rf"(?m)^(?P<author>[^\n]+?)\. (?P<date>{DATE})\.? ", listing)
+    heads = re.finditer(rf"(?m)^(?P<author>[^\n]+?)\.\s(?P<date>{DATE})\.? ", listing)
     return [(compact(re.split(r",| and ", m["author"])[0]), m["date"]) for m in heads]
 
 
@@ -307,7 +307,7 @@ def test_pdf_labels_and_list(request, edition: str) -> None:
     assert not unknown, f"PDF labels that name no entry: {unknown[:5]}"
     labels = {label for _p, _c, label, _t in citations(html_root, ".html")}
     assert len(labels & seen) >= 0.9 * len(labels), f"PDF labels not found: {sorted(labels - seen)[:10]}"
-    problems = [d for block in re.split(rf"\n(?=[^\n]+?\. {DATE}\.? )", listing)
+    problems = [d for block in re.split(rf"\n(?=[^\n]+?\.\s{DATE}\.? )", listing)
                 for d in dates_printed_twice(" ".join(block.split()))]
     assert not problems, problems
     assert not QUOTES.search(URL.sub("", " ".join(listing.split()))), "straight quote or backtick"
