@@ -264,12 +264,18 @@ def test_the_list_names_koreans_family_name_first(html_dir: Path) -> None:
 # -- The PDF ---------------------------------------------------------------------------
 
 def pdf_list(text: str) -> str:
-    """The reference list's text: from its first entry to the end of the page
-    of its last."""
+    """The reference list's text: from its first entry to the end of the last
+    page whose running foot names the list (the chapter's first page has
+    none). The colophon that follows cites the report itself in the same
+    form, so its page must not count."""
     start = text.index("Air & Space Forces Magazine. 2016.")
-    heads = list(re.finditer(rf"(?m)^[^\n]+?\.\s{DATE}\.? ", text[start:]))
-    end = text.find("\f", start + heads[-1].end())
-    return text[start:end if end > 0 else None]
+    first_page_end = text.find("\f", start)
+    listing = [text[start:first_page_end]]
+    for page in text[first_page_end + 1:].split("\f"):
+        if not re.search(r"(?m)^\s*(References|REFERENCES|참고문헌)\s*$", page):
+            break
+        listing.append(page)
+    return "\f".join(listing)
 
 
 def pdf_keys(listing: str) -> list[tuple[str, str]]:
