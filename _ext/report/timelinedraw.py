@@ -172,12 +172,17 @@ def cap_middle(size: float) -> float:
     return regular.font["OS/2"].sCapHeight * regular.scale * size / 2000
 
 
+def decades(events) -> tuple[int, int]:
+    """The time axis: from the decade of the first event to the one after the last."""
+    first, last = min(e.when for e in events), max(e.when for e in events)
+    return 10 * int(first // 10), 10 * int(last // 10 + 1)
+
+
 def layout(events, language: str) -> tuple[float, float, list]:
     """(width, height, items) in points, y down: events in rows, each joined by a
     leader line to its true place on a vertical time axis, so crowded years stay legible."""
     n = len(events)
-    first, last = min(e.when for e in events), max(e.when for e in events)
-    start, end = 10 * int(first // 10), 10 * int(last // 10 + 1)
+    start, end = decades(events)
     drop = cap_middle(SIZE)  # puts the middle of a capital letter on the row's line
     dates = [e.short_date(language) for e in events]
     label_x = max(LABEL_X, DATE_X + max(width(d, language, True) for d in dates) + 10)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from report.timelinedraw import ACCENT, INK, MUTED, RULE, Dot, Line, Text, cap_middle, width
+from report.timelinedraw import ACCENT, INK, MUTED, RULE, Dot, Line, Text, cap_middle, decades, width
 
 SIZE = 10.0  # pt, the text
 WIDTH = 240  # pt: shown 310 px wide, 1 pt is 1.29 px and the text 12.9 px
@@ -43,8 +43,7 @@ def wrap(text: str, language: str, room: float) -> list[str]:
 def layout(events, language: str) -> tuple[float, float, list]:
     """(width, height, items) in points, y down: the date, then the label
     below it, each event joined by a leader line to its place on the time axis."""
-    first, last = min(e.when for e in events), max(e.when for e in events)
-    start, end = 10 * int(first // 10), 10 * int(last // 10 + 1)
+    start, end = decades(events)
     drop = cap_middle(SIZE)
     room = WIDTH - TEXT_X - RIGHT
     rows, y = [], MARGIN
