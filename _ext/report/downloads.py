@@ -37,10 +37,10 @@ from sphinx.util import logging
 
 from .citation import readthedocs_download
 from .edition import edition_suffix
+from .site import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)
 
-HTML_BUILDERS = ("html", "dirhtml")
 # The folder of the HTML output the PDF and EPUB are copied into.
 DOWNLOADS = "downloads"
 FORMATS = (("pdf", "PDF"), ("epub", "EPUB"))
@@ -101,12 +101,12 @@ def log_downloads(found: list[tuple]) -> None:
     for _kind, _label, source, target, size in found:
         logger.info(f"report.downloads: shipping {source} as {target} ({_human_size(size)})")
     shipped = {entry[0] for entry in found}
-    for kind in ("pdf", "epub"):
+    for kind, label in FORMATS:
         if kind not in shipped:
             # Information, not a warning: a preview without the other formats
             # is normal, and its pages simply carry no such link.
-            logger.info(f"report.downloads: no {kind.upper()} built yet; the pages carry no "
-                        f"{kind.upper()} download link (make book builds it first)")
+            logger.info(f"report.downloads: no {label} built yet; the pages carry no "
+                        f"{label} download link (make book builds it first)")
 
 
 def add_download_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
