@@ -475,6 +475,50 @@ def test_404_page_is_styled_wherever_it_is_served(browser, request, edition: str
     assert not problems, "\n".join(problems)
 
 
+def noscript_problems(browser, site: Path, base_path: str, hosted: str) -> list[str]:
+    """What a reader with JavaScript off meets on SITE's 404.html at a missing
+    address under BASE_PATH: the page's own style sheet not applied (text
+    running the window's full width), or no link to HOSTED's first page."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], java_script_enabled=False)
+    try:
+        with serve(site, base_path) as url:
+            page = context.new_page()
+            page.goto(url + MISSING[0], wait_until="load")
+            width = page.evaluate("() => document.querySelector('h1').getBoundingClientRect().width")
+            links = page.evaluate("() => [...document.querySelectorAll('article a')].map(a => a.href)")
+    finally:
+        context.close()
+    where = f"{site.name}/404.html at {base_path}{MISSING[0]} without JavaScript"
+    problems = [] if width <= 700 else [f"{where}: unstyled, the heading is {width:.0f} px wide"]
+    return problems + ([] if hosted in links else [f"{where}: no link to {hosted}"])
+
+
+@pytest.mark.requires_browser
+@pytest.mark.parametrize("edition", ["html_dir", "ko_html_dir"])
+def test_404_page_reads_without_javascript(browser, request, edition: str) -> None:
+    """With scripts off the page cannot learn its base address: it still reads
+    as a page (its own inline style) and offers the hosted first page."""
+    language = "ko" if edition.startswith("ko") else REPORT["language"]
+    hosted = REPORT["base_url"] if language == REPORT["language"] else REPORT[language]["base_url"]
+    site = request.getfixturevalue(edition)
+    problems = noscript_problems(browser, site, urlsplit(hosted).path, hosted.rstrip("/") + "/")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.requires_browser
+def test_noscript_check_catches_a_bare_404_page(browser, html_dir: Path, tmp_path: Path) -> None:
+    site = tmp_path / "html"
+    shutil.copytree(html_dir, site, ignore=shutil.ignore_patterns("downloads"))
+    page = site / "404.html"
+    text = page.read_text(encoding="utf-8")
+    bare = re.sub(r"<noscript>.*?</noscript>", "", text, flags=re.S)
+    assert bare != text, f"{page}: no <noscript> found"
+    page.write_text(bare, encoding="utf-8")
+    problems = noscript_problems(browser, site, BASE_PATH, BASE_URL.rstrip("/") + "/")
+    assert any("unstyled" in p for p in problems), problems
+    assert any("no link to" in p for p in problems), problems
+
+
 @pytest.mark.requires_browser
 @pytest.mark.parametrize("defect, base_path", [
     # Relative links without the base: they resolve against the missing address.

@@ -19,6 +19,11 @@ back at the page being read.
 
 The page offers a way home, a search field and, through report.switch, the
 other edition's home page. Its title and text are in the edition's language.
+
+Without JavaScript no base is set and the written style sheets never load: a
+``<noscript>`` style sheet inside the page keeps it readable (no request, so
+it holds at any address), and a second way home points at the hosted
+edition's first page, the one address known when the page is built.
 """
 
 from __future__ import annotations
@@ -47,14 +52,24 @@ BASE_SCRIPT = """<script>(function () {
 })();</script>"""
 
 
-def page_body() -> str:
+# Read only when scripts are off: the theme's style sheets are then not loaded.
+NOSCRIPT_STYLE = """<noscript><style>
+body { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; font: 1.05rem/1.6 serif; }
+.bd-sidebar-primary, .bd-sidebar-secondary, .header-article-items, .pst-js-only, #pst-back-to-top,
+.prev-next-footer, .skip-link, .report-notfound-home, .report-notfound-search { display: none; }
+</style></noscript>"""
+
+
+def page_body(hosted_home: str = "") -> str:
     title = html.escape(str(_("Page not found")))
     text = html.escape(str(_("The page you asked for is not in this report. Use the search or the contents to find what you were looking for.")))
     home = html.escape(str(_("Go to the report's first page")))
     search = html.escape(str(_("Search the report")))
     return (f"<h1>{title}</h1>\n\n<p>{text}</p>\n\n"
             f'<p><a class="report-notfound-home" href="index.html">{home}</a></p>\n\n'
-            f'<form class="report-notfound-search" action="search.html" method="get" role="search">\n'
+            + (f'<noscript><p><a class="report-notfound-hosted" href="{html.escape(hosted_home)}">'
+               f'{html.escape(hosted_home)}</a></p></noscript>\n\n' if hosted_home else "")
+            + f'<form class="report-notfound-search" action="search.html" method="get" role="search">\n'
             f'<label for="report-notfound-q">{search}</label>\n'
             f'<input type="search" id="report-notfound-q" name="q" />\n'
             f'<button type="submit">{html.escape(str(_("Search")))}</button>\n</form>\n')
@@ -65,14 +80,15 @@ def collect_page(app: Sphinx):
     # addresses, and the page's links are written from the site's root.
     if app.builder.name != "html":
         return []
-    return [(PAGENAME, {"title": str(_("Page not found")), "body": page_body()}, "page.html")]
+    hosted_home = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else ""
+    return [(PAGENAME, {"title": str(_("Page not found")), "body": page_body(hosted_home)}, "page.html")]
 
 
 def add_base_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The script _templates/layout.html writes first in the 404 page's head."""
     if pagename == PAGENAME and app.builder.name == "html":
         prefix = urlsplit(app.config.html_baseurl).path or "/"
-        context["report_base_script"] = BASE_SCRIPT % json.dumps(prefix)
+        context["report_base_script"] = BASE_SCRIPT % json.dumps(prefix) + "\n" + NOSCRIPT_STYLE
 
 
 def setup(app: Sphinx):
