@@ -18,6 +18,12 @@ this; it adds to `sphinx-build` only what one command line cannot say:
   built: killed at any moment or out of disk space, the last good output stays
   whole. A failed PDF build's folder is kept in `<out>/.failed/latex` for its
   log.
+* **Nothing built twice.** A format whose inputs (sources, settings,
+  environment, the other published outputs it reads) are those of its last
+  published build is left as it is: the builds are reproducible, so Sphinx
+  would write the same bytes (scripts/uptodate.py). A change of the
+  extension's own code, which Sphinx's environment does not see, makes every
+  source read again.
 * **One build of an edition at a time.** The edition's folder is locked; a
   second build waits and says so in one line.
 
@@ -42,6 +48,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uptodate
 from publishing import Lock, publish
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,17 +115,27 @@ def latexpdf(out: Path, stage: Path, venv: Path) -> None:
                           f"{os.path.relpath(failed, Path.cwd())}")
 
 
-def build(fmt: str, out: Path, language: str, venv: Path, options: list[str]) -> Path:
+def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], builddir: Path) -> Path | None:
+    """Build and publish FMT; None when what is published is already what it would build."""
     builder = BUILDER.get(fmt, fmt)
     target = out / builder
+    key = uptodate.inputs_digest(fmt, ROOT, builddir, out, language, venv, options)
+    if fmt != "linkcheck" and uptodate.is_published(out, builder, key):
+        return None
+    code = uptodate.code_digest(ROOT, builddir, venv)
+    if uptodate.code_changed(out, code):
+        forget_environment(out)
     # Beside the target, on the same file system, so publishing is one rename.
     stage = out / f".stage-{builder}-{os.getpid()}"
     stage.mkdir(parents=True)
     try:
         sphinx(builder, out, stage, language, venv, options)
+        uptodate.remember_code(out, code)
         if fmt == "latexpdf":
             latexpdf(out, stage, venv)
+        uptodate.forget(out, builder)
         publish(stage, target)
+        uptodate.record(out, builder, key)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return target
@@ -144,7 +161,7 @@ def main(argv: list[str]) -> int:
         clear_leftovers(out)
         for fmt in args.formats:
             try:
-                target = build(fmt, out, args.language, args.venv.resolve(), options)
+                target = build(fmt, out, args.language, args.venv.resolve(), options, args.builddir.resolve())
             except BuildFailed as failure:
                 print(f"{PROG}: {failure}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
                 return 1
@@ -152,7 +169,11 @@ def main(argv: list[str]) -> int:
                 forget_environment(out)
                 print(f"{PROG}: {error}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
                 return 1
-            print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
+            if target is None:
+                print(f"{PROG}: {os.path.join(shown, BUILDER.get(fmt, fmt))} is up to date "
+                      "(nothing it is built from has changed since it was published)", flush=True)
+            else:
+                print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
     return 0
 
 

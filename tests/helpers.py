@@ -781,6 +781,7 @@ class Rebuilds:
         self.project = copy_project(tmp / "project")
         self.builddir = tmp / "build"
         self.clean_count = 0
+        self.output = ""  # of the last build
 
     def path(self, name: str) -> Path:
         return self.project / name
@@ -795,6 +796,7 @@ class Rebuilds:
         """`make TARGETS` of the edition EXTRA names into BUILDDIR; its folder."""
         result = make(targets, self.project, builddir, self.EPOCH, *extra)
         assert result.returncode == 0, f"make {targets} {' '.join(extra)} failed:\n{result.output[-4000:]}"
+        self.output = result.output
         return builddir / "ko" if KO in extra else builddir
 
     def check(self, step: str, *extra: str, targets: str = SOURCES) -> None:
