@@ -189,6 +189,29 @@ def make_jupyter_book(project: Path) -> Path:
     return project
 
 
+VANILLA_CONF = """\
+# Vanilla Sphinx for the benchmark: MyST-Parser and sphinx-book-theme, nothing else.
+project = {project!r}
+extensions = ["myst_parser"]
+html_theme = "sphinx_book_theme"
+myst_enable_extensions = {extensions!r}
+myst_substitutions = {substitutions!r}
+exclude_patterns = {exclude!r}
+suppress_warnings = ["myst", "ref"]
+"""
+
+
+def make_vanilla(project: Path) -> Path:
+    """Give a copy of the project a conf.py of vanilla Sphinx (in place): the
+    same chapters, MyST's settings from conf.py, none of our extensions. Roles
+    it does not know ({cite}, {term}) stay as text; the build is not strict."""
+    conf = sphinx_settings(project)
+    (project / "conf.py").write_text(VANILLA_CONF.format(
+        project=conf["project"], extensions=conf["myst_enable_extensions"],
+        substitutions=conf["myst_substitutions"], exclude=conf["exclude_patterns"]), encoding="utf-8")
+    return project
+
+
 # -- Pandoc ---------------------------------------------------------------------------
 
 # Pandoc's xelatex gets the same fonts as ours, and Hangul through kotex (the

@@ -1,4 +1,4 @@
-"""Benchmark the report's build against Jupyter Book 1 and Pandoc: `make bench`.
+"""Benchmark the report's build against Jupyter Book 1, Pandoc and vanilla Sphinx: `make bench`.
 
 Build speed is measured here, never asserted in a test: a shared 2-core machine
 is too noisy for a timed assertion, while medians over repeated runs, with the
@@ -182,6 +182,9 @@ def main_cases(work: Path, source: Path, jb: Path) -> list[Case]:
     ours = books.copy_project(source, work / "ours")
     jbook = books.make_jupyter_book(books.copy_project(source, work / "jupyter-book"))
     pandoc = books.make_pandoc(books.copy_project(source, work / "pandoc"))
+    vanilla = books.make_vanilla(books.copy_project(source, work / "vanilla"))
+    vanilla_build = [str(ROOT / ".venv" / "bin" / "sphinx-build"), "-q", "-b", "html",
+                     "-d", "_build/doctrees", ".", "_build/html"]
 
     make = ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}"]
     parts, _ = books.read_toctree(ours / "index.md")
@@ -209,6 +212,9 @@ def main_cases(work: Path, source: Path, jb: Path) -> list[Case]:
         # After `make book`: nothing changed, then one chapter changed.
         Case("ours.noop", ours, [*make, "html"]),
         Case("ours.incremental", ours, [*make, "html"], edit_one_chapter),
+        # Sphinx's own no-op: the same command again, nothing changed.
+        Case("vanilla.html", vanilla, vanilla_build, remove(vanilla / "_build")),
+        Case("vanilla.noop", vanilla, vanilla_build),
     ]
 
 
