@@ -24,6 +24,7 @@ LABELS = {
     "vanilla.noop": ("HTML rebuild, nothing changed", "vanilla Sphinx + MyST + sphinx-book-theme"),
     "ours.incremental": ("HTML rebuild, one chapter edited", "ours (`make html`)"),
     "vanilla.html": ("Clean HTML", "vanilla Sphinx + MyST + sphinx-book-theme"),
+    "ours.live": ("`make live`, from saving a chapter to the served page showing it", "ours"),
 }
 
 

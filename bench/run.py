@@ -23,10 +23,13 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -231,6 +234,60 @@ def scale_cases(work: Path, source: Path, jb: Path, sizes: list[int]) -> list[Ca
     return cases
 
 
+LIVE_URL = "http://127.0.0.1:8000/"
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            sys.exit(f"error: {what} did not happen within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def measure_live(work: Path, source: Path, runs: int, warmup: int, logdir: Path, env: dict) -> list[Run]:
+    """`make live` as an author uses it: save a chapter, then poll the served
+    page until the saved sentence is there. Times from the save to the page."""
+    project = books.copy_project(source, work / "live")
+    parts, _ = books.read_toctree(project / "index.md")
+    doc = books.chapter_part(parts).docs[0]
+    chapter, page = project / f"{doc}.md", LIVE_URL + f"{doc}.html"
+    original = chapter.read_text(encoding="utf-8")
+    if fetch(LIVE_URL):
+        sys.exit(f"error: something already serves {LIVE_URL}; `make live` needs that port")
+    with (logdir / "live.log").open("w") as out:
+        proc = subprocess.Popen(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "live"],
+                                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+    found = []
+    try:
+        wait_until(lambda: "</html>" in fetch(page), 300, f"`make live` serving {page}")
+        for n in range(warmup + runs):
+            time.sleep(1.0)  # the server idle again, as between an author's saves
+            marker = f"Saved sentence number {n} of the live preview benchmark."
+            chapter.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            start = time.perf_counter()
+            wait_until(lambda: marker in fetch(page), 60, f"the served page showing save {n}")
+            seconds = time.perf_counter() - start
+            log(f"  live      {'warm-up' if n < warmup else f'run {n - warmup + 1}/{runs}':9} "
+                f"{'ours.live':24} {seconds:7.2f} s")
+            if n >= warmup:
+                found.append(Run(seconds=round(seconds, 3), peak_rss_mib=0.0, docs_read=0,
+                                 pages_written=0, latex_runs=0))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+    return found
+
+
 def run_make_test(work: Path, env: dict, logdir: Path) -> dict:
     """`make test` once in the copy, with pytest's timings summed per test file."""
     logfile = logdir / "make-test.log"
@@ -357,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     source = books.copy_project(args.source.resolve(), work / "source")
     cases = main_cases(work, source, jb)
     measure(cases, args.runs, args.warmup, logdir, env, "book")
+    live = measure_live(work, source, args.runs, args.warmup, logdir, env)
     scale = scale_cases(work, source, jb, sizes) if sizes else []
     if scale:
         # Every size in each round, so the 100- and 200-chapter runs that a
@@ -370,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": None,
         "machine": machine(), "versions": versions(jb),
-        "cases": {c.key: [asdict(r) for r in c.runs] for c in cases + scale},
+        "cases": {c.key: [asdict(r) for r in c.runs] for c in cases + scale}
+                 | {"ours.live": [asdict(r) for r in live]},
         "make_test": None,
     }
     outdir = HERE / "results"
