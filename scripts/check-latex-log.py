@@ -94,7 +94,7 @@ def source_of(tex_lines: list[str], number: int, srcdir: Path) -> str:
     the LaTeX document that no document wrote."""
     begin = next((i for i, line in enumerate(tex_lines, 1) if line.startswith(r"\begin{document}")), None)
     if begin is None or number < begin:
-        return "the preamble (latex_elements in conf.py, report.edition)"
+        return "the preamble (latex_elements in conf.py, report.latexsettings)"
     for line in reversed(tex_lines[:number]):
         if (labels := LABEL.findall(line)) and labels[-1]:
             docname = labels[-1]
@@ -102,7 +102,7 @@ def source_of(tex_lines: list[str], number: int, srcdir: Path) -> str:
                 if (srcdir / f"{docname}{suffix}").is_file():
                     return f"{docname}{suffix}"
             return f"document {docname!r}"
-    return "the title page or contents (latex_elements in conf.py, report.edition)"
+    return "the title page or contents (latex_elements in conf.py, report.latexsettings)"
 
 
 def errors(log: Path, lines: list[tuple[int, str]], srcdir: Path) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, pdftotext
-from report import edition
+from report import latexsettings
 
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
 
@@ -112,7 +112,7 @@ def test_r060_an_error_in_the_preamble_says_so_with_the_package_explanation(tmp_
     assert proc.stderr == (
         f'{log}:2: LaTeX error: Package fontspec Error: The font "No Such Font" cannot be found. '
         "A font might not be found for many reasons. (l.3 \\setmainfont{No Such Font}) in the "
-        "preamble (latex_elements in conf.py, report.edition) (near .tex line 3) [R060]\n")
+        "preamble (latex_elements in conf.py, report.latexsettings) (near .tex line 3) [R060]\n")
 
 
 def test_r060_an_error_in_a_chapter_names_its_file(tmp_path):
@@ -229,14 +229,14 @@ def test_r061_a_box_up_to_1pt_over_passes_and_the_index_is_named(tmp_path):
 def test_r041_the_korean_index_goes_to_komkindex(app) -> None:
     app.build()
     rc = (Path(app.outdir) / "latexmkrc").read_text(encoding="utf-8")
-    assert edition.KOMKINDEX in rc and edition.MAKEINDEX not in rc
+    assert latexsettings.KOMKINDEX in rc and latexsettings.MAKEINDEX not in rc
     assert "R041" not in app.warning.getvalue(), app.warning.getvalue()
 
 
 @pytest.mark.sphinx("latex", testroot="r041-komkindex")
 def test_r041_a_latexmkrc_without_makeindex_is_reported(app, monkeypatch) -> None:
     # As if Sphinx's latexmkrc named its index program differently.
-    monkeypatch.setattr(edition, "MAKEINDEX", "makeindex -s no-such-style.ist")
+    monkeypatch.setattr(latexsettings, "MAKEINDEX", "makeindex -s no-such-style.ist")
     app.build()
     warnings = app.warning.getvalue()
     assert re.search(r"latexmkrc:1: WARNING: R041 no .*komkindex", warnings), warnings

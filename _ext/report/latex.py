@@ -91,7 +91,7 @@ class ReportShape(SphinxPostTransform):
         bibliography.parent.remove(bibliography)
         if is_korean(self.config.language):
             # Korean leading only for the entries with Hangul; the list is
-            # set with Latin leading (report.edition's \reporthangulentry).
+            # set with Latin leading (report.latexsettings' \reporthangulentry).
             for citation in bibliography.findall(nodes.citation):
                 paragraphs = list(citation.findall(nodes.paragraph))
                 if paragraphs and HANGUL_RUN.search(citation.astext()):
