@@ -24,6 +24,9 @@ this; it adds to `sphinx-build` only what one command line cannot say:
   would write the same bytes (scripts/uptodate.py). A change of the
   extension's own code, which Sphinx's environment does not see, makes every
   source read again.
+* **One process.** Sphinx runs inside this script (`sphinx.cmd.build`), so
+  `make book`'s three builders import Python's libraries and the extensions
+  once; each still gets its own Sphinx application.
 * **One build of an edition at a time.** The edition's folder is locked; a
   second build waits and says so in one line.
 
@@ -84,12 +87,28 @@ def clear_leftovers(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def sphinx(builder: str, out: Path, stage: Path, language: str, venv: Path, options: list[str]) -> None:
-    command = [str(venv / "bin" / "sphinx-build"), "-b", builder, "-d", str(out / "doctrees")]
+def sphinx(builder: str, out: Path, stage: Path, language: str, options: list[str]) -> None:
+    """sphinx-build, in this process: `make book`'s three builders pay Python's
+    and the extensions' start-up once, not three times (each build_main call
+    gets its own Sphinx application and docutils registry, as in Sphinx's own
+    tests, and its own doctree environment read from disk)."""
+    from sphinx.cmd.build import build_main
+
+    args = ["-b", builder, "-d", str(out / "doctrees")]
     if language:
-        command += ["-D", f"language={language}"]
-    command += [*options, str(ROOT), str(stage)]
-    if subprocess.run(command, cwd=ROOT).returncode != 0:
+        args += ["-D", f"language={language}"]
+    args += [*options, str(ROOT), str(stage)]
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        code = build_main(args)
+    except SystemExit as stop:  # conf.py refuses an invalid report.toml in one line
+        code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.chdir(here)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    if code != 0:
         forget_environment(out)
         raise BuildFailed(f"sphinx-build -b {builder} failed")
 
@@ -129,7 +148,7 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], bu
     stage = out / f".stage-{builder}-{os.getpid()}"
     stage.mkdir(parents=True)
     try:
-        sphinx(builder, out, stage, language, venv, options)
+        sphinx(builder, out, stage, language, options)
         uptodate.remember_code(out, code)
         if fmt == "latexpdf":
             latexpdf(out, stage, venv)
