@@ -18,6 +18,7 @@ template loads) with apt, only when missing.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -241,8 +242,8 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+        return ""  # not served yet, or the page replaced while it was read
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
