@@ -26,14 +26,19 @@ a change quickly.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import shutil
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+if __package__ in (None, ""):  # run as a script (below): the package's parent on the path
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from report import fonts  # noqa: E402
+from report.fonts import Face  # noqa: E402
 
 #: Where the builders put the cover, relative to the output folder.
 COVER_PATH = "_static/cover.png"
@@ -51,100 +56,9 @@ SOFT = (196, 208, 226)
 MARGIN = 150
 
 
-class FontMissing(RuntimeError):
-    """A font the build needs is not installed."""
-
-
-@functools.lru_cache(maxsize=None)
-def find_font(family: str, style: str) -> tuple[str, int]:
-    """Return (file, face index) of an installed font, asked of fontconfig.
-
-    fc-list answers only exact family/style matches (unlike fc-match, which
-    silently substitutes another font), so a missing font fails loudly.
-    """
-    if shutil.which("fc-list") is None:
-        raise FontMissing("fc-list (fontconfig) is not installed: run scripts/install-system-deps.sh")
-    out = subprocess.run(
-        ["fc-list", "-f", "%{file}|%{index}\n", f":family={family}:style={style}"],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    # Prefer OpenType files, then the shortest path, so the choice is stable.
-    matches = sorted(
-        (line.rsplit("|", 1) for line in out.splitlines() if "|" in line),
-        key=lambda m: (not m[0].endswith((".otf", ".ttc")), len(m[0]), m[0]),
-    )
-    if not matches:
-        raise FontMissing(
-            f"font {family!r} ({style}) is not installed: run scripts/install-system-deps.sh "
-            "(Debian packages fonts-texgyre and fonts-noto-cjk)"
-        )
-    path, index = matches[0]
-    return path, int(index or 0)
-
-
-@functools.lru_cache(maxsize=None)
-def _cmap(path: str, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, fontNumber=index, lazy=True)
-    return frozenset(font.getBestCmap())
-
-
-@functools.lru_cache(maxsize=None)
-def _truetype(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
-
-
-@dataclass(frozen=True)
-class Face:
-    """A Latin face and the Hangul face that stands in for it."""
-
-    latin: tuple[str, str]
-    hangul: tuple[str, str]
-
-    def font_for(self, char: str, size: int) -> ImageFont.FreeTypeFont:
-        """The Latin face if it has CHAR, else the Hangul one (loaded only then)."""
-        for family, style in (self.latin, self.hangul):
-            path, index = find_font(family, style)
-            if char == " " or ord(char) in _cmap(path, index):
-                return _truetype(path, index, size)
-        return _truetype(*find_font(*self.latin), size)
-
-
 TITLE = Face(("TeX Gyre Pagella", "Bold"), ("Noto Serif CJK KR", "Bold"))
 SUBTITLE = Face(("TeX Gyre Pagella", "Italic"), ("Noto Serif CJK KR", "Regular"))
 AUTHOR = Face(("TeX Gyre Heros", "Regular"), ("Noto Sans CJK KR", "Regular"))
-
-
-def _runs(text: str, face: Face, size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
-    """Split TEXT into runs, each set in the first font that has its glyphs."""
-    runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
-    for char in text:
-        font = face.font_for(char, size)
-        # Spaces and punctuation stay in the font of the word before them, so
-        # the comma in "역사, 현황" is the Hangul face's, not an italic Latin one.
-        if runs and not char.isalnum() and ord(char) in _cmap(runs[-1][1].path, runs[-1][1].index):
-            font = runs[-1][1]
-        if runs and runs[-1][1] is font:
-            runs[-1] = (runs[-1][0] + char, font)
-        else:
-            runs.append((char, font))
-    return runs
-
-
-def _width(text: str, face: Face, size: int) -> float:
-    return sum(font.getlength(run) for run, font in _runs(text, face, size))
-
-
-def _wrap(text: str, face: Face, size: int, width: int) -> list[str]:
-    """Greedy line breaking at spaces."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and _width(f"{lines[-1]} {word}", face, size) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def _fit(text: str, face: Face, width: int, largest: int, smallest: int, max_lines: int):
@@ -155,8 +69,8 @@ def _fit(text: str, face: Face, width: int, largest: int, smallest: int, max_lin
     """
 
     def fits(size: int, allowed: int) -> list[str] | None:
-        lines = _wrap(text, face, size, width)
-        ok = len(lines) <= allowed and all(_width(line, face, size) <= width for line in lines)
+        lines = fonts.wrap(text, face, size, width)
+        ok = len(lines) <= allowed and all(fonts.text_width(line, face, size) <= width for line in lines)
         return lines if ok else None
 
     floor = max(smallest, round(largest * 0.7))
@@ -167,12 +81,12 @@ def _fit(text: str, face: Face, width: int, largest: int, smallest: int, max_lin
     for size in range(floor - 4, smallest - 1, -4):
         if lines := fits(size, max_lines):
             return size, lines
-    return smallest, _wrap(text, face, smallest, width)
+    return smallest, fonts.wrap(text, face, smallest, width)
 
 
 def _draw_line(draw: ImageDraw.ImageDraw, x: float, baseline: float, text: str,
                face: Face, size: int, fill) -> None:
-    for run, font in _runs(text, face, size):
+    for run, font in fonts.runs(text, face, size):
         draw.text((x, baseline), run, font=font, fill=fill, anchor="ls")
         x += font.getlength(run)
 
@@ -263,20 +177,21 @@ def cover_text(config) -> tuple[str, str, str]:
 
 
 def _cache_key(text: tuple[str, str, str]) -> str:
-    """Everything the pixels depend on: the text, the fonts, Pillow, numpy and this code."""
+    """Everything the pixels depend on: the text, the fonts, Pillow, numpy and the drawing code."""
     # numpy's version from its metadata: importing numpy costs a tenth of a
     # second, and a build that finds the cover drawn never uses it.
     from importlib.metadata import version
 
     import PIL
 
-    fonts = []
+    files = []
     for face in (TITLE, SUBTITLE, AUTHOR):
         for family, style in (face.latin, face.hangul):
-            path, index = find_font(family, style)
+            path, index = fonts.find_font(family, style)
             stat = Path(path).stat()
-            fonts.append((path, index, stat.st_size, stat.st_mtime_ns))
-    material = repr((text, fonts, PIL.__version__, version("numpy"))).encode() + Path(__file__).read_bytes()
+            files.append((path, index, stat.st_size, stat.st_mtime_ns))
+    code = Path(__file__).read_bytes() + Path(fonts.__file__).read_bytes()
+    material = repr((text, files, PIL.__version__, version("numpy"))).encode() + code
     return hashlib.sha256(material).hexdigest()[:24]
 
 

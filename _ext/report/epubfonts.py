@@ -19,7 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
-from report.cover import find_font
+from report.fonts import find_font
 
 FONT_CSS = "report-fonts.css"
 FONT_DIR = "_static/fonts"

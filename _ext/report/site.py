@@ -39,7 +39,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import cover
+from . import cover, fonts
 from .hangul import HANGUL_RUN as HANGUL
 
 HTML_BUILDERS = ("html", "dirhtml")
@@ -62,7 +62,7 @@ def _card_font(style: str, size: int, text: str):
     family = "Noto Serif CJK KR" if HANGUL.search(text) else "TeX Gyre Pagella"
     if HANGUL.search(text) and style == "Italic":
         style = "Regular"
-    path, index = cover.find_font(family, style)
+    path, index = fonts.find_font(family, style)
     return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
 
 

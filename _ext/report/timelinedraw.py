@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sphinx.util import texescape
 
-from report.cover import find_font
+from report.fonts import find_font
 
 SIZE = 8.5  # pt, the text
 ROW = 15.5  # pt from one event to the next

@@ -1,0 +1,110 @@
+"""The book's fonts for what the build draws itself: the cover, the sharing
+card, the timeline figure and the EPUB's embedded Korean font.
+
+Fonts are found through fontconfig by exact family and style (the same
+families the PDF names: TeX Gyre from fonts-texgyre, Noto CJK KR from
+fonts-noto-cjk), so a missing font stops the build instead of being replaced
+by whatever fc-match finds. A ``Face`` pairs a Latin face with the Hangul one
+that stands in for it, and text is set in runs, each in the first of the two
+that has its glyphs.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from PIL import ImageFont
+
+
+class FontMissing(RuntimeError):
+    """A font the build needs is not installed."""
+
+
+@functools.lru_cache(maxsize=None)
+def find_font(family: str, style: str) -> tuple[str, int]:
+    """Return (file, face index) of an installed font, asked of fontconfig.
+
+    fc-list answers only exact family/style matches (unlike fc-match, which
+    silently substitutes another font), so a missing font fails loudly.
+    """
+    if shutil.which("fc-list") is None:
+        raise FontMissing("fc-list (fontconfig) is not installed: run scripts/install-system-deps.sh")
+    out = subprocess.run(
+        ["fc-list", "-f", "%{file}|%{index}\n", f":family={family}:style={style}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    # Prefer OpenType files, then the shortest path, so the choice is stable.
+    matches = sorted(
+        (line.rsplit("|", 1) for line in out.splitlines() if "|" in line),
+        key=lambda m: (not m[0].endswith((".otf", ".ttc")), len(m[0]), m[0]),
+    )
+    if not matches:
+        raise FontMissing(
+            f"font {family!r} ({style}) is not installed: run scripts/install-system-deps.sh "
+            "(Debian packages fonts-texgyre and fonts-noto-cjk)"
+        )
+    path, index = matches[0]
+    return path, int(index or 0)
+
+
+@functools.lru_cache(maxsize=None)
+def cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+@functools.lru_cache(maxsize=None)
+def truetype(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A Latin face and the Hangul face that stands in for it."""
+
+    latin: tuple[str, str]
+    hangul: tuple[str, str]
+
+    def font_for(self, char: str, size: int) -> ImageFont.FreeTypeFont:
+        """The Latin face if it has CHAR, else the Hangul one (loaded only then)."""
+        for family, style in (self.latin, self.hangul):
+            path, index = find_font(family, style)
+            if char == " " or ord(char) in cmap(path, index):
+                return truetype(path, index, size)
+        return truetype(*find_font(*self.latin), size)
+
+
+def runs(text: str, face: Face, size: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """Split TEXT into runs, each set in the first font that has its glyphs."""
+    found: list[tuple[str, ImageFont.FreeTypeFont]] = []
+    for char in text:
+        font = face.font_for(char, size)
+        # Spaces and punctuation stay in the font of the word before them, so
+        # the comma in "역사, 현황" is the Hangul face's, not an italic Latin one.
+        if found and not char.isalnum() and ord(char) in cmap(found[-1][1].path, found[-1][1].index):
+            font = found[-1][1]
+        if found and found[-1][1] is font:
+            found[-1] = (found[-1][0] + char, font)
+        else:
+            found.append((char, font))
+    return found
+
+
+def text_width(text: str, face: Face, size: int) -> float:
+    return sum(font.getlength(run) for run, font in runs(text, face, size))
+
+
+def wrap(text: str, face: Face, size: int, width: int) -> list[str]:
+    """Greedy line breaking at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", face, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
