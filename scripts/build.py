@@ -49,6 +49,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import uptodate
@@ -153,6 +154,9 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], bu
         if fmt == "latexpdf":
             latexpdf(out, stage, venv)
         uptodate.forget(out, builder)
+        # tests/test_publishing.py kills a build at this very moment; Sphinx now
+        # runs in this process, so without a pause the moment lasts milliseconds.
+        time.sleep(float(os.environ.get("REPORT_PAUSE_BEFORE_PUBLISH", "0")))
         publish(stage, target)
         uptodate.record(out, builder, key)
     finally:

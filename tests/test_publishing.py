@@ -24,11 +24,11 @@ from helpers import SLUG, SOURCE_DATE_EPOCH, VENV, copy_project, digests, make, 
 pytestmark = pytest.mark.slow
 
 
-def start_make(target: str, project: Path, builddir: Path) -> subprocess.Popen:
+def start_make(target: str, project: Path, builddir: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         ["make", "--no-print-directory", target, f"BUILDDIR={builddir}", f"VENV={VENV}"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "SPHINXOPTS": "-q", "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)},
+        env={**os.environ, "SPHINXOPTS": "-q", "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), **env},
         start_new_session=True,
     )
 
@@ -73,12 +73,15 @@ def last_good(built, builddir: Path) -> Path:
 def test_a_killed_build_leaves_the_last_good_website(built, moment: str, tmp_path: Path) -> None:
     _, edited, before, after = built
     builddir = last_good(built, tmp_path / "build")
-    proc = start_make("html", edited, builddir)
-    # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes.
-    marker = "sitemap.xml" if moment == "at the publish step" else "index.html"
+    # Sphinx's last act is the sitemap; right after it, scripts/build.py publishes
+    # (held there long enough to be caught: REPORT_PAUSE_BEFORE_PUBLISH).
+    publishing = moment == "at the publish step"
+    proc = start_make("html", edited, builddir, **({"REPORT_PAUSE_BEFORE_PUBLISH": "60"} if publishing else {}))
+    marker = "sitemap.xml" if publishing else "index.html"
     wait_for(lambda: proc.poll() is not None
              or any((stage / marker).exists() for stage in builddir.glob(".stage-html-*")),
              timeout=120, what=f"the build reaching {marker}", every=0.002)
+    assert proc.poll() is None, f"the build ended before it could be killed {moment}"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     published = digests(builddir / "html")

@@ -67,7 +67,7 @@ def page_body(hosted_home: str = "") -> str:
     search = html.escape(str(_("Search the report")))
     return (f"<h1>{title}</h1>\n\n<p>{text}</p>\n\n"
             f'<p><a class="report-notfound-home" href="index.html">{home}</a></p>\n\n'
-            + (f'<noscript><p><a class="report-notfound-hosted" href="{html.escape(hosted_home)}">'
+            + (f'<noscript><p><a class="report-notfound-hosted" href="{html.escape(hosted_home)}" rel="noopener">'
                f'{html.escape(hosted_home)}</a></p></noscript>\n\n' if hosted_home else "")
             + f'<form class="report-notfound-search" action="search.html" method="get" role="search">\n'
             f'<label for="report-notfound-q">{search}</label>\n'
