@@ -26,7 +26,9 @@ this; it adds to `sphinx-build` only what one command line cannot say:
   source read again.
 * **One process.** Sphinx runs inside this script (`sphinx.cmd.build`), so
   `make book`'s three builders import Python's libraries and the extensions
-  once; each still gets its own Sphinx application.
+  once; each still gets its own Sphinx application. The EPUB is built while
+  xelatex typesets the PDF (one process on one core): the two formats do not
+  read each other, and the website, which links both, comes after.
 * **One build of an edition at a time.** The edition's folder is locked; a
   second build waits and says so in one line.
 
@@ -51,6 +53,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import uptodate
 from publishing import Lock, publish
@@ -64,6 +67,18 @@ from report import identity  # noqa: E402  (report.toml, validated)
 FORMATS = ("epub", "html", "latex", "latexpdf", "linkcheck")
 BUILDER = {"latexpdf": "latex"}
 PROG = "build"
+
+
+class Once:
+    """A build to run once, at the first call; its status kept."""
+
+    def __init__(self, action: Callable[[], int]):
+        self.action, self.status = action, None
+
+    def __call__(self) -> int:
+        if self.status is None:
+            self.status = self.action()
+        return self.status
 
 
 class BuildFailed(Exception):
@@ -114,13 +129,20 @@ def sphinx(builder: str, out: Path, stage: Path, language: str, options: list[st
         raise BuildFailed(f"sphinx-build -b {builder} failed")
 
 
-def latexpdf(out: Path, stage: Path, venv: Path) -> None:
-    """Run Sphinx's own LaTeX Makefile (latexmk, xelatex), then read the logs."""
-    proc = subprocess.run(
+def latexpdf(out: Path, stage: Path, venv: Path, during: Callable[[], object] | None = None) -> None:
+    """Run Sphinx's own LaTeX Makefile (latexmk, xelatex), then read the logs.
+    DURING (another format's build) runs while xelatex typesets: xelatex is
+    one process on one core, and the EPUB does not need the PDF."""
+    proc = subprocess.Popen(
         ["make", "--no-print-directory", "-C", str(stage), "all-pdf",
          "LATEXMKOPTS=-silent -halt-on-error -interaction=nonstopmode"],
         stdout=subprocess.DEVNULL,
     )
+    try:
+        if during is not None:
+            during()
+    finally:
+        proc.wait()
     logs = [log.name for log in sorted(stage.glob("*.log")) if log.with_suffix(".tex").exists()]
     # Log names relative to the LaTeX folder: a failed folder is moved to
     # .failed/latex below, where the messages' file names still hold.
@@ -135,8 +157,10 @@ def latexpdf(out: Path, stage: Path, venv: Path) -> None:
                           f"{os.path.relpath(failed, Path.cwd())}")
 
 
-def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], builddir: Path) -> Path | None:
-    """Build and publish FMT; None when what is published is already what it would build."""
+def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], builddir: Path,
+          during: Callable[[], object] | None = None) -> Path | None:
+    """Build and publish FMT; None when what is published is already what it would build.
+    DURING, for the PDF, runs while xelatex typesets (latexpdf)."""
     builder = BUILDER.get(fmt, fmt)
     target = out / builder
     key = uptodate.inputs_digest(fmt, ROOT, builddir, out, language, venv, options)
@@ -152,7 +176,7 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], bu
         sphinx(builder, out, stage, language, options)
         uptodate.remember_code(out, code)
         if fmt == "latexpdf":
-            latexpdf(out, stage, venv)
+            latexpdf(out, stage, venv, during)
         uptodate.forget(out, builder)
         # tests/test_publishing.py kills a build at this very moment; Sphinx now
         # runs in this process, so without a pause the moment lasts milliseconds.
@@ -180,23 +204,41 @@ def main(argv: list[str]) -> int:
         return 2
     shown = os.path.relpath(out, Path.cwd())
     options = shlex.split(args.sphinx_opts)
+
+    def run(fmt: str, during: Callable[[], object] | None = None) -> int:
+        """Build FMT and say what became of it: 0, or 1 when it failed."""
+        folder = os.path.join(shown, BUILDER.get(fmt, fmt))
+        try:
+            target = build(fmt, out, args.language, args.venv.resolve(), options, args.builddir.resolve(),
+                           during)
+        except BuildFailed as failure:
+            print(f"{PROG}: {failure}; {folder} is unchanged", file=sys.stderr)
+            return 1
+        except OSError as error:  # a full disk, a folder that cannot be written
+            forget_environment(out)
+            print(f"{PROG}: {error}; {folder} is unchanged", file=sys.stderr)
+            return 1
+        if target is None:
+            print(f"{PROG}: {folder} is up to date "
+                  "(nothing it is built from has changed since it was published)", flush=True)
+        else:
+            print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
+        return 0
+
     with Lock(out, PROG):
         clear_leftovers(out)
-        for fmt in args.formats:
-            try:
-                target = build(fmt, out, args.language, args.venv.resolve(), options, args.builddir.resolve())
-            except BuildFailed as failure:
-                print(f"{PROG}: {failure}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
-                return 1
-            except OSError as error:  # a full disk, a folder that cannot be written
-                forget_environment(out)
-                print(f"{PROG}: {error}; {os.path.join(shown, BUILDER.get(fmt, fmt))} is unchanged", file=sys.stderr)
-                return 1
-            if target is None:
-                print(f"{PROG}: {os.path.join(shown, BUILDER.get(fmt, fmt))} is up to date "
-                      "(nothing it is built from has changed since it was published)", flush=True)
-            else:
-                print(f"Published {os.path.relpath(target, Path.cwd())}", flush=True)
+        formats = list(args.formats)
+        for i, fmt in enumerate(formats):
+            # An EPUB asked for before the PDF is built while the PDF is typeset.
+            if fmt == "epub" and "latexpdf" in formats[i + 1:]:
+                continue
+            overlap = Once(lambda: run("epub")) if fmt == "latexpdf" and "epub" in formats[:i] else None
+            status = run(fmt, overlap)
+            if overlap is not None:
+                overlap()  # an up-to-date or failed PDF did not typeset: the EPUB now
+                status = status or overlap.status
+            if status:
+                return status
     return 0
 
 

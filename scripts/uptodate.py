@@ -55,6 +55,8 @@ def project_files(root: Path, builddir: Path, under: tuple[str, ...] = ()) -> li
                          and here / d != builddir)
         for name in sorted(files):
             path = here / name
+            if name.endswith(".mo"):  # compiled by Sphinx from the .po beside it, which counts
+                continue
             if under and path.relative_to(root).parts[0] not in under:
                 continue
             found.append(path)

@@ -67,6 +67,8 @@ def test_what_no_build_reads_leaves_the_key(project: Path, monkeypatch) -> None:
     (project / "tests/test_x.py").write_text("assert True\n", encoding="utf-8")
     (project / "docs/guide.md").write_text("# Guide\n", encoding="utf-8")
     (project / "_build/html/index.html").write_text("<p>published</p>", encoding="utf-8")
+    # Sphinx compiles a catalog's .mo beside its .po (which counts) on every build of a translation.
+    (project / "report.mo").write_bytes(b"\xde\x12\x04\x95")
     monkeypatch.setenv("PYTEST_CURRENT_TEST", "another")
     assert key(project) == before
 
