@@ -163,10 +163,11 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], bu
     DURING, for the PDF, runs while xelatex typesets (latexpdf)."""
     builder = BUILDER.get(fmt, fmt)
     target = out / builder
-    key = uptodate.inputs_digest(fmt, ROOT, builddir, out, language, venv, options)
+    hashes = uptodate.project_hashes(ROOT, builddir)
+    key = uptodate.inputs_digest(fmt, hashes, ROOT, builddir, out, language, venv, options)
     if fmt != "linkcheck" and uptodate.is_published(out, builder, key):
         return None
-    code = uptodate.code_digest(ROOT, builddir, venv)
+    code = uptodate.code_digest(hashes, venv)
     if uptodate.code_changed(out, code):
         forget_environment(out)
     # Beside the target, on the same file system, so publishing is one rename.

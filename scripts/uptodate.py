@@ -46,27 +46,27 @@ DOWNLOADS = ("epub/*.epub", "latex/*.pdf")
 EDITIONS = ("html/index.html", "*/html/index.html")
 
 
-def project_files(root: Path, builddir: Path, under: tuple[str, ...] = ()) -> list[Path]:
-    """The project's files (only those UNDER the given top-level names, if any)."""
-    found = []
+def project_hashes(root: Path, builddir: Path) -> dict[str, bytes]:
+    """Each file of the project a build reads (relative path) and the hash of its bytes:
+    read once per format, for both digests below."""
+    found = {}
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS
                          and here / d != builddir)
         for name in sorted(files):
-            path = here / name
             if name.endswith(".mo"):  # compiled by Sphinx from the .po beside it, which counts
                 continue
-            if under and path.relative_to(root).parts[0] not in under:
-                continue
-            found.append(path)
+            path = here / name
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).digest()
     return found
 
 
-def _hash_files(digest, root: Path, files: list[Path]) -> None:
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+def _hash_files(digest, hashes: dict[str, bytes], under: tuple[str, ...] = ()) -> None:
+    """Add HASHES (only the files UNDER the given top-level names, if any) to DIGEST."""
+    for name, value in hashes.items():
+        if not under or Path(name).parts[0] in under:
+            digest.update(name.encode() + b"\0" + value)
 
 
 def _stat(digest, paths) -> None:
@@ -78,15 +78,15 @@ def _stat(digest, paths) -> None:
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
-def code_digest(root: Path, builddir: Path, venv: Path) -> str:
+def code_digest(hashes: dict[str, bytes], venv: Path) -> str:
     digest = hashlib.sha256()
-    _hash_files(digest, root, project_files(root, builddir, CODE))
+    _hash_files(digest, hashes, CODE)
     _stat(digest, [venv / ".installed", *SYSTEM])
     return digest.hexdigest()
 
 
-def inputs_digest(fmt: str, root: Path, builddir: Path, out: Path, language: str, venv: Path,
-                  options: list[str]) -> str:
+def inputs_digest(fmt: str, hashes: dict[str, bytes], root: Path, builddir: Path, out: Path, language: str,
+                  venv: Path, options: list[str]) -> str:
     digest = hashlib.sha256()
     umask = os.umask(0)
     os.umask(umask)
@@ -94,7 +94,7 @@ def inputs_digest(fmt: str, root: Path, builddir: Path, out: Path, language: str
                 "out": str(out), "umask": umask, "python": sys.version,
                 "environment": sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE)}
     digest.update(json.dumps(settings).encode())
-    _hash_files(digest, root, project_files(root, builddir))
+    _hash_files(digest, hashes)
     _stat(digest, [venv / ".installed", *SYSTEM])
     if fmt == "html":
         _stat(digest, sorted(p for pattern in DOWNLOADS for p in out.glob(pattern)))
