@@ -64,10 +64,12 @@ def cache_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, 
     if app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     cache: dict = app.builder.__dict__.setdefault("_report_sidebars", {})
+    if "listed" not in cache:  # the pages some toctree includes, once a build
+        cache["listed"] = {doc for children in app.env.toctree_includes.values() for doc in children}
     folder = posixpath.dirname(pagename)
     uri = app.builder.get_target_uri(pagename)
     href = posixpath.relpath(uri, posixpath.dirname(uri) or ".")
-    listed = any(pagename in children for children in app.env.toctree_includes.values())
+    listed = pagename in cache["listed"]
 
     def sidebar(**kwargs) -> str:
         key = (folder, tuple(sorted(kwargs.items())))
