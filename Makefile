@@ -83,7 +83,7 @@ TEST_JOBS    ?= auto
 test: system setup  ## Set up (also Java, Chromium, Ace), then run the whole test suite
 	@scripts/install-system-deps.sh --test
 	@$(MAKE) --no-print-directory $(ACE)/node_modules/.installed
-	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 # Ace by DAISY, the EPUB accessibility checker (tests/test_ace.py): the exact
 # versions of tests/ace/package-lock.json, in that folder only, installed by

@@ -55,6 +55,29 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _require("requires_browser", "chromium")
 
 
+# -- The order the files start in ---------------------------------------------------------
+
+# The files that take longest, longest first (their serial seconds, measured
+# with `pytest -p no:xdist --durations=0`, in docs/testing.md). `make test`
+# hands whole files to the two workers in collection order
+# (--no-loadscope-reorder; pytest-xdist would otherwise start with the files
+# of most tests, and these few-test files would run last, on one worker while
+# the other idles). Every other file follows in its usual order.
+LONGEST_FIRST = (
+    "test_site.py", "test_release.py", "test_korean_edition.py", "test_ace.py",
+    "test_rebuilds_korean.py", "test_publishing.py", "test_rebuilds.py", "test_bad_input.py",
+    "test_epub.py", "test_citations.py", "test_timeline_phone.py", "test_search_field.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def start(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=start)  # stable: each file's tests keep their order
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where sphinx.testing finds the small test projects."""

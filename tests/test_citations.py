@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import etree, html
 
-from helpers import ROOT, compact, text_of
+from helpers import ROOT, compact, goto, text_of
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
@@ -397,7 +397,7 @@ def layout(page) -> list[list[float]]:
 def check_popover(browser, url: str, shot: Path) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.goto(url + CHAPTER, wait_until="networkidle")
+    goto(page, url + CHAPTER)
     link = page.locator("a.citation-link").nth(2)
     link.scroll_into_view_if_needed()
     before = layout(page)

@@ -29,8 +29,8 @@ from lxml import etree, html
 from PIL import Image
 from pypdf import PdfReader
 
-from helpers import (HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, Recorder, make, pages_of,
-                     serve, visit)
+from helpers import (HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, Quiet, Recorder, goto, make,
+                     pages_of, serve, visit)
 
 BASE_URL = REPORT["base_url"]
 BASE_PATH = urlsplit(BASE_URL).path  # "/en/latest/": the site is served there
@@ -290,6 +290,30 @@ def test_page_checks_catch_a_planted_page(browser, axe, tmp_path: Path) -> None:
 
 
 @pytest.mark.requires_browser
+def test_page_loads_wait_for_requests_after_the_load_event(browser, tmp_path: Path) -> None:
+    """helpers.goto returns only once the requests a page starts just after its
+    load event (here a tenth of a second after) have ended: the checks read
+    every request a page makes, not only those before `load`."""
+    (tmp_path / "late.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Late</title></head><body><script>'
+        'addEventListener("load", () => setTimeout(() => fetch("late.txt"), 100))'
+        '</script></body></html>', encoding="utf-8")
+    (tmp_path / "late.txt").write_text("late\n", encoding="utf-8")
+    context = browser.new_context()
+    recorder = Recorder(context)
+    finished = []
+    try:
+        page = context.new_page()
+        page.on("requestfinished", lambda r: finished.append(r.url))
+        with serve(tmp_path) as url:
+            goto(page, url + "late.html")
+            seen = list(finished)
+    finally:
+        context.close()
+    assert url + "late.txt" in seen, (seen, recorder.requests)
+
+
+@pytest.mark.requires_browser
 def test_no_console_errors_on_any_page(visits) -> None:
     bad = [f"{v['page']} ({v['scheme']}): {e}" for v in visits["pages"] for e in v["errors"]]
     assert not bad, "\n".join(bad)
@@ -402,7 +426,7 @@ def test_keyboard_reaches_the_text_first(page, server: str) -> None:
 def test_a_missing_page_gets_the_404_page(page, server: str) -> None:
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.request.resource_type != "document" else None)
-    response = page.goto(server + "chapters/no-such-page.html", wait_until="networkidle")
+    response = goto(page, server + "chapters/no-such-page.html")
     assert response.status == 404
     assert "Page not found" in page.title()
     assert not failed, failed
@@ -438,7 +462,7 @@ def notfound_problems(browser, site: Path, base_path: str) -> list[str]:
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.on("response", lambda r: failed.append(r.url)
                         if r.status >= 400 and r.request.resource_type != "document" else None)
-                response = page.goto(address, wait_until="networkidle")
+                response = goto(page, address)
                 expected = 200 if path == "404.html" else 404
                 if response.status != expected:
                     problems.append(f"{where}: status {response.status}")
@@ -543,7 +567,7 @@ def test_404_check_catches_a_page_styled_only_at_one_address(browser, html_dir: 
 @pytest.mark.requires_browser
 def test_icons_show_without_fontawesome_js(page, server: str) -> None:
     """The theme's icons come from its Font Awesome webfont (docs/website.md)."""
-    page.goto(server + CHAPTER, wait_until="networkidle")
+    goto(page, server + CHAPTER)
     page.evaluate("document.fonts.ready.then(() => true)")
     assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
     glyph = page.evaluate("""() => getComputedStyle(
@@ -553,7 +577,7 @@ def test_icons_show_without_fontawesome_js(page, server: str) -> None:
 
 @pytest.mark.requires_browser
 def test_a_chapter_prints_cleanly(page, server: str, screenshots: Path) -> None:
-    page.goto(server + CHAPTER, wait_until="networkidle")
+    goto(page, server + CHAPTER)
     page.emulate_media(media="print")
     for selector in ("#pst-primary-sidebar", ".bd-header-article", ".prev-next-footer", ".report-downloads"):
         assert not page.is_visible(selector), f"{selector} shows in print"
@@ -582,9 +606,10 @@ def test_chapter_page_weight(browser, server: str, request, capsys) -> None:
     page = context.new_page()
     responses = []
     page.on("response", lambda response: responses.append(response))
-    page.goto(server + CHAPTER, wait_until="networkidle")
+    quiet = Quiet(page)
+    page.goto(server + CHAPTER, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
-    page.wait_for_load_state("networkidle")
+    quiet.wait()
     rows = []
     for response in responses:
         body = response.body()
@@ -623,7 +648,7 @@ def shoot(browser, url: str, viewport: dict[str, int], shot: Path) -> None:
     Recorder(context)
     try:
         page = context.new_page()
-        page.goto(url, wait_until="networkidle")
+        goto(page, url)
         page.evaluate("document.fonts.ready.then(() => true)")
         page.screenshot(path=str(shot))
     finally:
