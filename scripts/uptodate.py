@@ -35,9 +35,10 @@ from pathlib import Path
 # Not read by any build (conf.py's exclude_patterns), or build output.
 SKIPPED_FOLDERS = {"tests", "docs", "bench", "dist", "_build", "_readthedocs", "node_modules", "__pycache__"}
 CODE = ("conf.py", "_ext", "_templates", "_static", "requirements.txt")
-# Set by make and the shell on their own, or by the test runner per test.
+# Set by make and the shell on their own, or by the test runner per test;
+# REPORT_CACHE_DIR only says where report.filecache keeps what it made.
 VOLATILE = {"PWD", "OLDPWD", "SHLVL", "_", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
-            "PYTEST_CURRENT_TEST", "COLUMNS", "LINES", "TERM"}
+            "PYTEST_CURRENT_TEST", "COLUMNS", "LINES", "TERM", "REPORT_CACHE_DIR"}
 SYSTEM = (Path("/var/lib/dpkg/status"),)
 # What the website reads in the build folder: the PDF and the EPUB it links
 # and copies (their bytes: size and time), and whether the other edition's

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (IN_CI, KO, REPORT, ROOT, SLUG, VENV, Result, copy_project,  # noqa: F401
+from helpers import (FILECACHE, IN_CI, KO, REPORT, ROOT, SLUG, VENV, Result, copy_project,  # noqa: F401
                      locked, make, pdftotext, serve)
 
 pytest_plugins = ["sphinx.testing.fixtures"]
@@ -149,7 +149,21 @@ BOOK_FIXTURES = {
 
 
 @pytest.fixture(scope="session", autouse=True)
-def books_in_the_background(request, builddir: Path):
+def shared_file_cache(builddir: Path) -> Path:
+    """One folder of drawn covers, sharing cards and subset fonts
+    (report.filecache) for every build of the run: beside the book folder,
+    shared by the workers. The builds that must make them themselves say
+    so: a release from scratch (test_release.py) and both sides of every
+    rebuild comparison (helpers.Rebuilds), so a key that misses an input
+    still shows as an incremental build differing from a clean one."""
+    folder = builddir.parent / "filecache"
+    folder.mkdir(exist_ok=True)
+    os.environ[FILECACHE] = str(folder)
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def books_in_the_background(request, builddir: Path, shared_file_cache: Path):
     """Start building, in a thread, what the tests of this run will ask for, so
     the two editions build side by side on two workers while the first tests
     run: the first worker starts with the English edition, the second with the

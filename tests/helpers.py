@@ -61,6 +61,9 @@ def last_commit_time() -> int | None:
 # release built from scratch are given it, so their bytes can be compared.
 SOURCE_DATE_EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or 1_795_000_000)
 
+# report.filecache's shared folder, which conftest.shared_file_cache sets for the run.
+FILECACHE = "REPORT_CACHE_DIR"
+
 # Variables of the outer make or of `make test` that must not leak into the
 # builds under test: each sets its own.
 LEAKY = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH", "FORCE_SOURCE_DATE", "TZ"}
@@ -835,7 +838,8 @@ class Rebuilds:
 
     def build(self, builddir: Path, *extra: str, targets: str = "book") -> Path:
         """`make TARGETS` of the edition EXTRA names into BUILDDIR; its folder."""
-        result = make(targets, self.project, builddir, self.EPOCH, *extra)
+        # Each build makes its own cover and fonts (report.filecache in its folder).
+        result = make(targets, self.project, builddir, self.EPOCH, *extra, **{FILECACHE: ""})
         assert result.returncode == 0, f"make {targets} {' '.join(extra)} failed:\n{result.output[-4000:]}"
         self.output = result.output
         return builddir / "ko" if KO in extra else builddir

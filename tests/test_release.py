@@ -35,7 +35,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from helpers import (REPORT, ROOT, RTD_CONFIG, SLUG, SOURCE_DATE_EPOCH, VENV, ReadTheDocs, assert_built,
+from helpers import (FILECACHE, REPORT, ROOT, RTD_CONFIG, SLUG, SOURCE_DATE_EPOCH, VENV, ReadTheDocs, assert_built,
                      clean_env, copy_project, digests, hosted_download_problems, last_commit_time)
 
 VERSION = REPORT["version"]
@@ -173,7 +173,8 @@ def make_dist(project: Path, builddir: Path, *, tz: str = "UTC", umask: int = 0o
     return subprocess.run(
         ["make", "--no-print-directory", "dist", f"BUILDDIR={builddir}", f"VENV={VENV}"],
         cwd=project, capture_output=True, text=True,
-        env=clean_env(SOURCE_DATE_EPOCH=str(epoch), TZ=tz, SPHINXOPTS="-q"),
+        # From scratch: the cover and fonts drawn again, not the session's (FILECACHE).
+        env=clean_env(SOURCE_DATE_EPOCH=str(epoch), TZ=tz, SPHINXOPTS="-q", **{FILECACHE: ""}),
         preexec_fn=lambda: os.umask(umask),
     )
 

@@ -44,9 +44,7 @@ checked every time, so its warnings come back on every run.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +54,8 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexError
 from sphinx.util import logging
+
+from report import filecache
 
 logger = logging.getLogger(__name__)
 
@@ -165,9 +165,7 @@ def check(text: str, encoding: str = "utf-8") -> tuple[str, list[Problem]]:
 
 def clean_key(data: bytes, encoding: str) -> str:
     """Everything the verdict depends on: the file, its encoding, pybtex and this code."""
-    material = b"\0".join([data, encoding.encode(), pybtex.__version__.encode(),
-                           Path(__file__).read_bytes()])
-    return hashlib.sha256(material).hexdigest()[:32]
+    return filecache.key(data, encoding, pybtex.__version__, Path(__file__).read_bytes())
 
 
 def check_bibfiles(app) -> None:
@@ -182,8 +180,9 @@ def check_bibfiles(app) -> None:
             replaced.append(name)  # sphinxcontrib-bibtex reports a missing file
             continue
         data = path.read_bytes()
-        marker = Path(app.doctreedir) / CLEAN_FOLDER / path.name / clean_key(data, encoding)
-        if marker.is_file():
+        # A file found clean before is not checked again (an empty entry says so).
+        kind, entry = f"{CLEAN_FOLDER}-{path.name}", clean_key(data, encoding)
+        if filecache.has(app.doctreedir, kind, entry):
             replaced.append(name)
             continue
         try:
@@ -206,9 +205,7 @@ def check_bibfiles(app) -> None:
             replaced.append(str(copy))
         else:
             replaced.append(name)
-            shutil.rmtree(marker.parent, ignore_errors=True)  # markers of older versions
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
+            filecache.kept(app.doctreedir, kind, entry, lambda folder: None)
     if any_problem:
         app.config.bibtex_bibfiles = replaced
         app.config.bibtex_encoding = "utf-8"

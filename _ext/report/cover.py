@@ -26,7 +26,6 @@ a change quickly.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -37,7 +36,7 @@ if __package__ in (None, ""):  # run as a script (below): the package's parent o
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report import fonts  # noqa: E402
+from report import filecache, fonts  # noqa: E402
 from report.fonts import Face  # noqa: E402
 
 #: Where the builders put the cover, relative to the output folder.
@@ -190,9 +189,8 @@ def _cache_key(text: tuple[str, str, str]) -> str:
             path, index = fonts.find_font(family, style)
             stat = Path(path).stat()
             files.append((path, index, stat.st_size, stat.st_mtime_ns))
-    code = Path(__file__).read_bytes() + Path(fonts.__file__).read_bytes()
-    material = repr((text, files, PIL.__version__, version("numpy"))).encode() + code
-    return hashlib.sha256(material).hexdigest()[:24]
+    return filecache.key(repr((text, files, PIL.__version__, version("numpy"))),
+                         Path(__file__).read_bytes(), Path(fonts.__file__).read_bytes())
 
 
 def write_cover(app) -> None:
@@ -206,14 +204,14 @@ def write_cover(app) -> None:
     if builder.format != "html":
         return
     text = cover_text(app.config)
-    cache = Path(app.doctreedir) / "report-cover" / _cache_key(text)
-    full, small = cache / "cover.png", cache / "cover-small.png"
-    if not (full.is_file() and small.is_file()):
-        # Drawings for an earlier title or an earlier cover.py go first.
-        shutil.rmtree(cache.parent, ignore_errors=True)
+
+    def draw(folder: Path) -> None:
         image = render(*text)
-        save_png(image.resize(SMALL_SIZE, Image.Resampling.LANCZOS), small)
-        save_png(image, full)
+        save_png(image.resize(SMALL_SIZE, Image.Resampling.LANCZOS), folder / "cover-small.png")
+        save_png(image, folder / "cover.png")
+
+    cache = filecache.kept(app.doctreedir, "report-cover", _cache_key(text), draw)
+    full, small = cache / "cover.png", cache / "cover-small.png"
     outdir = Path(builder.outdir)
     (outdir / COVER_PATH).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(full, outdir / COVER_PATH)

@@ -25,7 +25,6 @@ deprecates that role, and axe-core reports the list as missing its list items
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import shutil
@@ -39,7 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import _
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import cover, fonts
+from . import cover, filecache, fonts
 from .hangul import HANGUL_RUN as HANGUL
 
 HTML_BUILDERS = ("html", "dirhtml")
@@ -133,16 +132,15 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
     text = (config.project, config.report_subtitle, _("A policy report · version %s") % config.version)
     # Drawn once for a given cover, text and drawing code, then kept with the
     # doctrees as the cover is (a sixth of a second on every build otherwise).
-    material = repr(text).encode() + cover_path.read_bytes() + Path(__file__).read_bytes()
-    cache = Path(app.doctreedir) / "report-card" / hashlib.sha256(material).hexdigest()[:24]
-    if not (cache / "card.png").is_file():
+    def draw(folder: Path) -> None:
         from PIL import Image
 
-        shutil.rmtree(cache.parent, ignore_errors=True)
-        cache.mkdir(parents=True)
         with Image.open(cover_path) as cover_image:
             card = render_card(cover_image, title=text[0], subtitle=text[1], note=text[2])
-        cover.save_png(card, cache / "card.png")
+        cover.save_png(card, folder / "card.png")
+
+    entry = filecache.key(repr(text), cover_path.read_bytes(), Path(__file__).read_bytes())
+    cache = filecache.kept(app.doctreedir, "report-card", entry, draw)
     shutil.copyfile(cache / "card.png", Path(app.outdir) / CARD)
 
 
