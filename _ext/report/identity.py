@@ -33,10 +33,14 @@ import os
 import re
 import sys
 import tomllib
-import uuid
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+
+# What each key must be: its type and form (a module of its own).
+if __package__ in (None, ""):  # run as a script (below): this folder is on the path
+    import identityforms as forms
+else:
+    from . import identityforms as forms
 
 #: The repository's report.toml.
 DEFAULT = Path(__file__).resolve().parents[2] / "report.toml"
@@ -48,90 +52,6 @@ TRANSLATED = ("title", "subtitle", "author", "publisher", "description", "identi
 
 class IdentityError(Exception):
     """report.toml is unusable; the message is one line naming the file and line."""
-
-
-# -- What each key must be ----------------------------------------------------------
-
-def _version(value: str) -> str | None:
-    # Semantic-version-like: it becomes part of file names and URLs, so no
-    # "/", no spaces.
-    if re.fullmatch(r"\d+\.\d+\.\d+([-.+][0-9A-Za-z.]+)?", value):
-        return None
-    return "is not a version like 1.2.3"
-
-
-def _iso_date(value: str) -> str | None:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            date.fromisoformat(value)
-            return None
-        except ValueError:
-            pass
-    return "is not a date like 2026-11-25"
-
-
-def _urn_uuid(value: str) -> str | None:
-    prefix = "urn:uuid:"
-    if value.startswith(prefix):
-        try:
-            if str(uuid.UUID(value[len(prefix):])) == value[len(prefix):].lower():
-                return None
-        except ValueError:
-            pass
-    return "is not an identifier like urn:uuid:19446227-8f53-4c50-9aab-567233f7bd65"
-
-
-def _https(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.netloc and not re.search(r"\s", value):
-        return None
-    return "is not an https:// address"
-
-
-def _site(value: str) -> str | None:
-    # Page addresses are joined to it (sitemap, canonical links, the language
-    # switch): without the final slash the last folder would be dropped.
-    parts = urlsplit(value)
-    if _https(value) is None and parts.path.endswith("/") and not parts.query and not parts.fragment:
-        return None
-    return "is not an https:// address ending in /"
-
-
-def _slug(value: str) -> str | None:
-    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
-        return None
-    return "is not a slug (lowercase letters, digits and single hyphens)"
-
-
-def _language(value: str) -> str | None:
-    # Sphinx's language codes: "en", "ko", "pt_BR", "zh_CN".
-    if re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?", value):
-        return None
-    return "is not a language code like en or ko"
-
-
-def _text(value: str) -> str | None:
-    return "is empty" if not value.strip() else None
-
-
-#: Every key of the top level: its type and what its value must look like.
-FORMS = {
-    "title": (str, _text),
-    "subtitle": (str, _text),
-    "author": (str, _text),
-    "publisher": (str, _text),
-    "slug": (str, _slug),
-    "version": (str, _version),
-    "language": (str, _language),
-    "date_of_information": (str, _iso_date),
-    "description": (str, _text),
-    "subjects": (list, None),
-    "identifier": (str, _urn_uuid),
-    "licence": (str, _text),
-    "licence_url": (str, _https),
-    "base_url": (str, _site),
-}
-TYPE_NAMES = {str: "a string", list: "a list of strings"}
 
 
 # -- Where a key is -------------------------------------------------------------------
@@ -207,14 +127,14 @@ def _check(report: dict, table: str, keys, lines: dict, name: str) -> None:
         if key not in report:
             raise IdentityError(f"{name}: R051 required key '{prefix}{key}' is missing")
         at = f"{name}:{lines[(table, key)]}" if (table, key) in lines else name
-        wanted, form = FORMS[key]
+        wanted, form = forms.FORMS[key]
         value = report[key]
         if key == "date_of_information" and type(value) is date:
             # A TOML date (no quotes) means the same; everything downstream reads strings.
             value = report[key] = value.isoformat()
         if not isinstance(value, wanted) or (
                 wanted is list and not all(isinstance(item, str) and item.strip() for item in value)):
-            raise IdentityError(f"{at}: R052 '{prefix}{key}' must be {TYPE_NAMES[wanted]}"
+            raise IdentityError(f"{at}: R052 '{prefix}{key}' must be {forms.TYPE_NAMES[wanted]}"
                                 f", not {_describe(value)}")
         if form and (problem := form(value)):
             raise IdentityError(f"{at}: R053 '{prefix}{key}' {value!r} {problem}")
@@ -254,13 +174,13 @@ _LOADED: dict[tuple, dict] = {}
 def _validated(data: bytes, name: str) -> dict:
     report, text = _parse(data, name)
     lines = key_lines(text)
-    _check(report, "", FORMS, lines, name)
+    _check(report, "", forms.FORMS, lines, name)
     for table, values in report.items():
         if not isinstance(values, dict):
             continue
         header = next((n for n, line in enumerate(text.splitlines(), 1)
                        if (m := _TABLE.match(line)) and m.group(1).strip("\"'") == table), None)
-        if problem := _language(table):
+        if problem := forms.language(table):
             raise IdentityError(f"{name}:{header}: R053 table [{table}] {problem} "
                                 "(a translation's table is named by its language)")
         if table == report["language"]:
