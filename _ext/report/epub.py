@@ -74,22 +74,8 @@ class ReportEpubBuilder(Epub3Builder):
         path = Path(outfilename) if outfilename else self.get_output_path(pagename)
         if path.suffix == self.out_suffix and path.exists():
             name = path.relative_to(self.outdir).as_posix()
-            self.page_facts[name] = epubpages.tidy(path, name, self.semantics(pagename))
-
-    def semantics(self, pagename: str) -> epubpages.Semantics:
-        """What the page is, for reading systems and assistive technology: the
-        part of the book (epub:type on the body) and, where the EPUB vocabulary
-        has a name for it, the kind of its top section (report_epub_types)."""
-        kinds = self.config.report_epub_types
-        kind = kinds.get(pagename) or next(
-            (k for prefix, k in kinds.items() if prefix.endswith("/") and pagename.startswith(prefix)), None)
-        if kind == "chapter":
-            part = "bodymatter"
-        elif pagename.startswith("backmatter/") or pagename == "genindex":
-            part = "backmatter"
-        else:
-            part = "frontmatter"
-        return epubpages.Semantics(part, kind)
+            kind = epubpages.semantics(self.config.report_epub_types, pagename)
+            self.page_facts[name] = epubpages.tidy(path, name, kind)
 
     def handle_finish(self) -> None:
         self.get_toc()
@@ -184,7 +170,7 @@ class ReportEpubBuilder(Epub3Builder):
             entries.append(NavPoint(str(_("Index")), index, []))
         marks = [("cover", _("Cover"), COVER_PAGE), ("titlepage", _("Title page"), TITLE_PAGE),
                  ("toc", _("Table of Contents"), self.config.root_doc + self.out_suffix),
-                 ("bodymatter", _("Start of content"), self.bodymatter_page())]
+                 ("bodymatter", _("Start of content"), bodymatter_page(self))]
         for doc, kind in self.config.report_epub_types.items():
             if kind in ("glossary", "bibliography") and doc in self.env.titles:
                 marks.append((kind, self.env.titles[doc].astext(), doc + self.out_suffix))
@@ -203,18 +189,6 @@ class ReportEpubBuilder(Epub3Builder):
         )
         return metadata
 
-    def bodymatter_page(self) -> str:
-        """The first required chapter (required_sections.yml), else the root document."""
-        start = self.config.root_doc
-        try:
-            required = yaml.safe_load(
-                (Path(self.confdir) / self.config.report_required_sections).read_text(encoding="utf-8")
-            )
-            start = self.env.get_domain("std").labels[required[0]["label"]][0]
-        except (AttributeError, LookupError, OSError, TypeError):
-            pass
-        return start + self.out_suffix
-
     def toc_metadata(self, level, navpoints):
         # sphinx-doc/sphinx#11184: dtb:uid must be the identifier, not its XML id.
         metadata = super().toc_metadata(level, navpoints)
@@ -223,6 +197,19 @@ class ReportEpubBuilder(Epub3Builder):
 
     def build_epub(self) -> None:
         epubarchive.write_epub(Path(self.outdir), self.files, self.config.epub_basename)
+
+
+def bodymatter_page(builder) -> str:
+    """The first required chapter (required_sections.yml), else the root document."""
+    start = builder.config.root_doc
+    try:
+        required = yaml.safe_load(
+            (Path(builder.confdir) / builder.config.report_required_sections).read_text(encoding="utf-8")
+        )
+        start = builder.env.get_domain("std").labels[required[0]["label"]][0]
+    except (AttributeError, LookupError, OSError, TypeError):
+        pass
+    return start + builder.out_suffix
 
 
 def _korean_with_hangul(pages: list[epubpages.PageFacts]) -> dict[str, set[str]]:

@@ -57,6 +57,21 @@ class Semantics:
     kind: str | None = None  # chapter, glossary … (the EPUB Structural Semantics Vocabulary)
 
 
+def semantics(kinds: dict[str, str], pagename: str) -> Semantics:
+    """What the page is, for reading systems and assistive technology: the
+    part of the book (epub:type on the body) and, where the EPUB vocabulary
+    has a name for it, the kind of its top section (KINDS: report_epub_types)."""
+    kind = kinds.get(pagename) or next(
+        (k for prefix, k in kinds.items() if prefix.endswith("/") and pagename.startswith(prefix)), None)
+    if kind == "chapter":
+        part = "bodymatter"
+    elif pagename.startswith("backmatter/") or pagename == "genindex":
+        part = "backmatter"
+    else:
+        part = "frontmatter"
+    return Semantics(part, kind)
+
+
 @dataclass
 class PageFacts:
     """What the rest of the build needs to know about one written page."""
