@@ -39,6 +39,14 @@ def _base(doctreedir: str | os.PathLike, kind: str) -> tuple[Path, bool]:
     return (Path(shared) if shared else Path(doctreedir)) / kind, bool(shared)
 
 
+def folder(doctreedir: str | os.PathLike, kind: str) -> Path:
+    """KIND's folder, for a cache that names its own files (Jinja's bytecode
+    cache, which writes each file whole before renaming it into place)."""
+    path = _base(doctreedir, kind)[0]
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def has(doctreedir: str | os.PathLike, kind: str, entry: str) -> bool:
     """Whether KIND's entry ENTRY was made."""
     return (_base(doctreedir, kind)[0] / entry).is_dir()

@@ -8,12 +8,13 @@ writing the first page, a third of a second on two cores, paid again by every
 bytecode cache stores each compiled template under its name and a checksum of
 its source, so an edited template is compiled afresh; the cache sits with the
 doctrees, one folder per builder (the HTML and EPUB builders configure Jinja
-differently), and `make clean` removes it with them.
+differently), and `make clean` removes it with them; in REPORT_CACHE_DIR
+when that is set (report.filecache).
 """
 
-from pathlib import Path
-
 from jinja2 import FileSystemBytecodeCache
+
+from report import filecache
 
 
 def keep_compiled_templates(app) -> None:
@@ -21,8 +22,7 @@ def keep_compiled_templates(app) -> None:
     environment = getattr(templates, "environment", None)
     if environment is None:  # builders without Jinja pages (latex, gettext, …)
         return
-    folder = Path(app.doctreedir) / "report-templates" / app.builder.name
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = filecache.folder(app.doctreedir, f"report-templates/{app.builder.name}")
     environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 

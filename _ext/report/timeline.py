@@ -37,7 +37,6 @@ R032 a row without its translation, R033 a file not in UTF-8.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -49,7 +48,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from report import timelinedraw, timelinephone
+from report import filecache, timelinedraw, timelinephone
 from report.timelinedata import (Event, check_glyphs, check_sources, check_translations, parse,
                                  read_data)
 
@@ -115,24 +114,24 @@ def prepare(app) -> None:
                        type="report", subtype=problem.code)
     if not events:
         return
-    folder = output_folder(app)
-    folder.mkdir(parents=True, exist_ok=True)
-    # Skip the drawing when neither the rows nor the drawing code nor the
-    # fonts changed since the files were written.
+    # Drawn again only when the rows, the drawing code or the fonts changed
+    # (report.filecache).
     fonts = [(f, os.stat(f).st_mtime_ns) for f in timelinedraw.font_files(language or "en")]
-    stamp = hashlib.sha256(repr((events, language, fonts)).encode() + Path(__file__).read_bytes()
-                           + Path(timelinedraw.__file__).read_bytes()
-                           + Path(timelinephone.__file__).read_bytes()).hexdigest()
-    stamp_file = folder / f"{BASENAME}.stamp"
     drawings = {f"{BASENAME}.svg": timelinedraw.svg,
                 f"{BASENAME}.tex": lambda *a: timelinedraw.tikz(*a).encode("utf-8"),
                 PHONE: lambda *a: timelinedraw.svg(*a, arrange=timelinephone.layout)}
-    targets = [folder / name for name in drawings]
-    if stamp_file.exists() and stamp_file.read_text() == stamp and all(t.exists() for t in targets):
-        return
-    for target, draw in zip(targets, drawings.values()):
-        write_if_changed(target, draw(events, language or "en"))
-    stamp_file.write_text(stamp)
+
+    def draw(folder: Path) -> None:
+        for name, drawing in drawings.items():
+            (folder / name).write_bytes(drawing(events, language or "en"))
+
+    entry = filecache.key(repr((events, language, fonts)), Path(__file__).read_bytes(),
+                          Path(timelinedraw.__file__).read_bytes(), Path(timelinephone.__file__).read_bytes())
+    drawn = filecache.kept(app.doctreedir, "report-timeline-drawn", entry, draw)
+    folder = output_folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in drawings:
+        write_if_changed(folder / name, (drawn / name).read_bytes())
 
 
 class TimelineMixin:
