@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sphinx.util import texescape
 
-from report.fonts import find_font
+from report.fonts import cmap, find_font
 
 SIZE = 8.5  # pt, the text
 ROW = 15.5  # pt from one event to the next
@@ -142,8 +142,11 @@ def font_files(language: str) -> list[str]:
 
 def missing(text: str, language: str) -> set[str]:
     """The characters of TEXT that none of the figure's fonts can draw."""
-    faces = fonts(language)
-    return {ch for ch in text if not ch.isspace() and not any(ord(ch) in f.cmap for f in faces)}
+    # The fonts' character maps only: every build checks the labels, and
+    # reading a face whole (metrics, kerning) is for drawing.
+    families = [LATIN] + ([HANGUL] if language == "ko" else [])
+    cmaps = [cmap(*find_font(family, "Regular")) for family in families]
+    return {ch for ch in text if not ch.isspace() and not any(ord(ch) in c for c in cmaps)}
 
 
 def shape(text: str, faces: list[Face]) -> list[tuple[Face, str, float]]:
