@@ -38,6 +38,7 @@ extensions = [
     "report.i18n",  # unique ids in translated pages
     "report.search",  # a search language for Korean, which Sphinx lacks
     "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
+    "report.bibmemo",  # speed: the bibliography formatted again only when its inputs change
     "report.citestyle",  # author–date citations and list (bibtex_*_style = "report")
     "report.citelinks",  # citations and entries linked both ways; the website's popover
     "report.templatecache",  # speed: the theme's templates compiled once, not every build

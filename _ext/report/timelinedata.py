@@ -165,10 +165,11 @@ def check_sources(events: list[Event], keys: set[str]) -> list[Problem]:
     ]
 
 
-def check_glyphs(events: list[Event], language: str = "en") -> list[Problem]:
+def check_glyphs(events: list[Event], cmaps: list[frozenset[int]], language: str = "en") -> list[Problem]:
+    """R030 for a label the fonts of CMAPS (timelinedraw.label_cmaps) cannot draw."""
     problems = []
     for event in events:
-        missing = sorted(timelinedraw.missing(event.label + event.short_date(language), language))
+        missing = sorted(timelinedraw.missing(event.label + event.short_date(language), cmaps))
         if missing:
             problems.append(Problem("R030", event.line, f"the figure's font cannot draw "
                                     f"{''.join(missing)!r} in the label {event.label!r}; "

@@ -20,11 +20,14 @@ points) is computed once and written two ways, so the two cannot disagree:
 from __future__ import annotations
 
 import functools
+import json
 import math
+import os
 from dataclasses import dataclass
 
 from sphinx.util import texescape
 
+from report import filecache
 from report.fonts import cmap, find_font
 
 SIZE = 8.5  # pt, the text
@@ -140,12 +143,26 @@ def font_files(language: str) -> list[str]:
             for style in ("Regular", "Bold")]
 
 
-def missing(text: str, language: str) -> set[str]:
-    """The characters of TEXT that none of the figure's fonts can draw."""
-    # The fonts' character maps only: every build checks the labels, and
-    # reading a face whole (metrics, kerning) is for drawing.
-    families = [LATIN] + ([HANGUL] if language == "ko" else [])
-    cmaps = [cmap(*find_font(family, "Regular")) for family in families]
+def label_cmaps(language: str, doctreedir) -> list[frozenset[int]]:
+    """The character maps of the fonts the labels are set in. Every build
+    checks the labels; reading a map takes a tenth of a second (fontTools and
+    the font), so each is kept as a list of code points (report.filecache)."""
+    maps = []
+    for family in [LATIN] + ([HANGUL] if language == "ko" else []):
+        path, index = find_font(family, "Regular")
+        stat = os.stat(path)
+
+        def read(folder, path=path, index=index) -> None:
+            (folder / "cmap.json").write_text(json.dumps(sorted(cmap(path, index))), encoding="utf-8")
+
+        entry = filecache.key(repr((path, index, stat.st_size, stat.st_mtime_ns)))
+        kept = filecache.kept(doctreedir, f"report-cmap-{family.lower().replace(' ', '-')}", entry, read)
+        maps.append(frozenset(json.loads((kept / "cmap.json").read_text(encoding="utf-8"))))
+    return maps
+
+
+def missing(text: str, cmaps: list[frozenset[int]]) -> set[str]:
+    """The characters of TEXT that none of the fonts of CMAPS (label_cmaps) can draw."""
     return {ch for ch in text if not ch.isspace() and not any(ord(ch) in c for c in cmaps)}
 
 
