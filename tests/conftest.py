@@ -57,8 +57,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 # -- The order the files start in ---------------------------------------------------------
 
-# The files that take longest, longest first (their serial seconds, measured
-# with `pytest -p no:xdist --durations=0`, in docs/testing.md). `make test`
+# The files that take longest, longest first (measured with `pytest -p
+# no:xdist --durations=0`; docs/performance.md lists each file's time). `make test`
 # hands whole files to the two workers in collection order
 # (--no-loadscope-reorder; pytest-xdist would otherwise start with the files
 # of most tests, and these few-test files would run last, on one worker while
@@ -150,12 +150,12 @@ BOOK_FIXTURES = {
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_file_cache(builddir: Path) -> Path:
-    """One folder of drawn covers, sharing cards and subset fonts
-    (report.filecache) for every build of the run: beside the book folder,
-    shared by the workers. The builds that must make them themselves say
-    so: a release from scratch (test_release.py) and both sides of every
-    rebuild comparison (helpers.Rebuilds), so a key that misses an input
-    still shows as an incremental build differing from a clean one."""
+    """One folder of drawn covers, cards and timelines, subset fonts, character
+    maps and compiled templates (report.filecache) for every build of the run:
+    beside the book folder, shared by the workers. The builds that must make
+    them themselves say so: a release from scratch (test_release.py) and both
+    sides of every rebuild comparison (helpers.Rebuilds), so a key that misses
+    an input still shows as an incremental build differing from a clean one."""
     folder = builddir.parent / "filecache"
     folder.mkdir(exist_ok=True)
     os.environ[FILECACHE] = str(folder)

@@ -71,7 +71,7 @@ class FormattedOnce(BibtexDomain):
             if warnings.count:
                 return found
             kept = [(entry.key, formatted, tooltip) for entry, formatted, tooltip in found]
-        self._formatted_now[key] = kept
+        self.__dict__.setdefault("_formatted_now", {})[key] = kept
         return [(entries[name], formatted, tooltip) for name, formatted, tooltip in kept]
 
     def env_updated(self):

@@ -1,8 +1,9 @@
 """Files made once and kept under a key of everything they are made from.
 
-Drawing the cover and the sharing card, subsetting the Korean font for the
-EPUB and checking the bibliography take a tenth of a second to a second each,
-and each depends on a few inputs only. Their results are kept in a folder of
+Drawing the cover, the sharing card and the timeline, subsetting the Korean
+font for the EPUB, reading a font's character map and checking the
+bibliography take a tenth of a second to a second each, and each depends on a
+few inputs only. Their results are kept in a folder of
 the build, beside the doctrees, so every later build of that folder and every
 builder of one checkout reuses them. A kind keeps one entry there: the one
 its inputs last made.
@@ -56,9 +57,9 @@ def kept(doctreedir: str | os.PathLike, kind: str, entry: str, make: Callable[[P
     """The folder of KIND's entry ENTRY (a key of its inputs); MAKE(folder)
     fills a new folder with its files the first time."""
     base, shared = _base(doctreedir, kind)
-    folder = base / entry
-    if folder.is_dir():
-        return folder
+    made = base / entry
+    if made.is_dir():
+        return made
     partial = base / f".{entry}.{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -69,10 +70,10 @@ def kept(doctreedir: str | os.PathLike, kind: str, entry: str, make: Callable[[P
             for older in base.iterdir():
                 if older != partial:
                     shutil.rmtree(older, ignore_errors=True)
-        os.rename(partial, folder)
+        os.rename(partial, made)
     except OSError:
-        if not folder.is_dir():  # not another build's rename of the same entry
+        if not made.is_dir():  # not another build's rename of the same entry
             raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return folder
+    return made
