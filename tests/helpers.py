@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The extension's modules (report.identity, report.hangul, and those the test
 # roots load).
 sys.path.insert(0, str(ROOT / "_ext"))
-from report import hangul, identity  # noqa: E402
+from report import filecache, hangul, identity  # noqa: E402
 
 REPORT = identity.load(ROOT / "report.toml")
 SLUG = REPORT["slug"]
@@ -62,7 +62,7 @@ def last_commit_time() -> int | None:
 SOURCE_DATE_EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time() or 1_795_000_000)
 
 # report.filecache's shared folder, which conftest.shared_file_cache sets for the run.
-FILECACHE = "REPORT_CACHE_DIR"
+FILECACHE = filecache.ENVIRONMENT
 
 # Variables of the outer make or of `make test` that must not leak into the
 # builds under test: each sets its own.
@@ -575,9 +575,10 @@ class Quiet:
         self.page, self.quiet = page, quiet
         self.pending: set = set()
         self.last = time.monotonic()
-        page.on("request", self._started)
-        page.on("requestfinished", self._ended)
-        page.on("requestfailed", self._ended)
+        self.listeners = {"request": self._started, "requestfinished": self._ended,
+                          "requestfailed": self._ended}
+        for event, listener in self.listeners.items():
+            page.on(event, listener)
 
     def _started(self, request) -> None:
         self.pending.add(request)
@@ -588,12 +589,17 @@ class Quiet:
         self.last = time.monotonic()
 
     def wait(self, timeout: float = 20) -> None:
+        """Wait for the quiet, then stop listening (a page opened again gets a new Quiet)."""
         deadline = time.monotonic() + timeout
-        while self.pending or time.monotonic() - self.last < self.quiet:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.page.url}: still loading after {timeout} s: "
-                                     f"{sorted(r.url for r in self.pending)}")
-            self.page.wait_for_timeout(20)  # lets Playwright deliver the events
+        try:
+            while self.pending or time.monotonic() - self.last < self.quiet:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{self.page.url}: still loading after {timeout} s: "
+                                         f"{sorted(r.url for r in self.pending)}")
+                self.page.wait_for_timeout(20)  # lets Playwright deliver the events
+        finally:
+            for event, listener in self.listeners.items():
+                self.page.remove_listener(event, listener)
 
 
 def goto(page, url: str):
