@@ -24,6 +24,7 @@ LABELS = {
     "vanilla.noop": ("HTML rebuild, nothing changed", "vanilla Sphinx + MyST + sphinx-book-theme"),
     "ours.incremental": ("HTML rebuild, one chapter edited", "ours (`make html`)"),
     "vanilla.html": ("Clean HTML", "vanilla Sphinx + MyST + sphinx-book-theme"),
+    "vanilla.epub": ("Clean EPUB", "vanilla Sphinx + MyST (Sphinx's EPUB builder)"),
     "ours.live": ("`make live`, from saving a chapter to the served page showing it", "ours"),
 }
 
@@ -257,6 +258,10 @@ def render(results: dict, doc: Path) -> str:
         "  though Pandoc resolves no cross-references, citations or index entries. Jupyter Book",
         "  does not know the report's own directives (the timeline's figure and table) and",
         "  leaves them out with a warning; it is run without `-W`.",
+        "- Vanilla Sphinx (MyST-Parser and sphinx-book-theme, none of our extensions, from the",
+        "  project's virtualenv) builds the same chapters too: its no-op `sphinx-build` is the",
+        "  yardstick of the rebuild targets, and its clean EPUB (Sphinx's own EPUB builder) shows",
+        "  what any Sphinx-built EPUB costs before the report adds anything.",
         "- Pandoc's PDF uses xelatex with the same Latin fonts as ours and Hangul through",
         "  `kotex` with Noto CJK KR; Pandoc's LaTeX template also needs Debian's `lmodern`.",
         "- Clean builds start without output or doctree cache. `make book` runs after set-up",

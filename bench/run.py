@@ -189,6 +189,10 @@ def main_cases(work: Path, source: Path, jb: Path) -> list[Case]:
     vanilla = books.make_vanilla(books.copy_project(source, work / "vanilla"))
     vanilla_build = [str(ROOT / ".venv" / "bin" / "sphinx-build"), "-q", "-b", "html",
                      "-d", "_build/doctrees", ".", "_build/html"]
+    # Sphinx's own EPUB builder on the same chapters: what any Sphinx-built EPUB
+    # pays before a feature is added, beside Pandoc's.
+    vanilla_epub = [str(ROOT / ".venv" / "bin" / "sphinx-build"), "-q", "-b", "epub",
+                    "-d", "_build/doctrees-epub", ".", "_build/epub"]
 
     make = ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}"]
     parts, _ = books.read_toctree(ours / "index.md")
@@ -219,6 +223,7 @@ def main_cases(work: Path, source: Path, jb: Path) -> list[Case]:
         # Sphinx's own no-op: the same command again, nothing changed.
         Case("vanilla.html", vanilla, vanilla_build, remove(vanilla / "_build")),
         Case("vanilla.noop", vanilla, vanilla_build),
+        Case("vanilla.epub", vanilla, vanilla_epub, remove(vanilla / "_build")),
     ]
 
 
