@@ -815,12 +815,12 @@ LATEX_PUBLISHED = {f"{SLUG}.pdf", f"{SLUG}.tex"}
 SOURCES = "epub latex html"
 
 
-def published(out: Path) -> dict[str, str]:
-    """Every published file of one edition folder: relative path -> sha256. Of
-    a typeset PDF's folder, the PDF and its .tex; of LaTeX sources, every file."""
+def published(out: Path, formats: tuple[str, ...] = ("html", "epub", "latex")) -> dict[str, str]:
+    """Every published file of FORMATS of one edition folder: relative path -> sha256.
+    Of a typeset PDF's folder, the PDF and its .tex; of LaTeX sources, every file."""
     files = {}
     typeset = (out / "latex" / f"{SLUG}.pdf").exists()
-    for fmt in ("html", "epub", "latex"):
+    for fmt in formats:
         files |= {f"{fmt}/{name}": value for name, value in digests(out / fmt).items()
                   if fmt != "latex" or not typeset or name in LATEX_PUBLISHED}
     return files
@@ -867,7 +867,7 @@ class Rebuilds:
         return builddir / "ko" if KO in extra else builddir
 
     def check(self, step: str, *extra: str, targets: str = SOURCES) -> None:
-        """Rebuild incrementally, build from scratch, compare."""
+        """Rebuild TARGETS incrementally, build them from scratch, compare."""
         incremental = self.build(self.builddir, *extra, targets=targets)
         self.clean_count += 1
         folder = self.tmp / f"clean-{self.clean_count}"
@@ -876,8 +876,15 @@ class Rebuilds:
         neighbour = "html" if KO in extra else "ko/html"
         if (self.builddir / neighbour / "index.html").is_file():
             shutil.copytree(self.builddir / neighbour, folder / neighbour)
+        # The website alone: it links the EPUB and the PDF published beside it,
+        # which the clean build gets too.
+        formats = tuple(fmt for fmt in ("html", "epub", "latex") if fmt in targets.split())
+        edition = incremental.relative_to(self.builddir)
+        for fmt in {"epub", "latex"} - set(formats):
+            if (incremental / fmt).is_dir():
+                shutil.copytree(incremental / fmt, folder / edition / fmt)
         clean = self.build(folder, *extra, targets=targets)
-        found = differences(published(incremental), published(clean))
+        found = differences(published(incremental, formats), published(clean, formats))
         assert not found, f"after '{step}', the incremental build differs from a clean one:\n" + "\n".join(found)
 
 

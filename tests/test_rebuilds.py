@@ -49,6 +49,13 @@ def test_a_second_build_of_unchanged_sources(session: Rebuilds) -> None:
         assert f"{fmt} is up to date" in session.output, session.output[-3000:]
 
 
+def test_a_new_commit_date(session: Rebuilds) -> None:
+    """The build date follows SOURCE_DATE_EPOCH (the last commit's): the
+    colophon, read before, shows the new one."""
+    session.EPOCH = "SOURCE_DATE_EPOCH=1796000000"
+    session.check("a new commit: SOURCE_DATE_EPOCH changed", targets="html")
+
+
 def test_text_a_reference_data_pages_and_images_changed(session: Rebuilds) -> None:
     session.edit("chapters/02-current-state.md", "\n\n", "\n\nAn added sentence for the rebuild test.\n\n")
     text = session.path("references.bib").read_text(encoding="utf-8")

@@ -131,6 +131,13 @@ def apply_edition(app: Sphinx, config: Config) -> None:
             )
         apply_identity(config, report)
     latexsettings.apply_latex(config, report, edition_of(report, config.language))
+    # The build date the colophon shows ({sub-ref}`today`), fixed once a build.
+    # Sphinx would work it out from SOURCE_DATE_EPOCH as it reads each
+    # document, and keep it in the document's cache: after a new commit (a
+    # new date) an incremental build published the old date. As a setting of
+    # kind "env", a new date has the documents read again.
+    if not config.today:
+        config.today = format_date(config.today_fmt, language=config.language)
 
 
 def setup(app: Sphinx):
