@@ -42,6 +42,7 @@ extensions = [
     "report.citestyle",  # author–date citations and list (bibtex_*_style = "report")
     "report.citelinks",  # citations and entries linked both ways; the website's popover
     "report.templatecache",  # speed: the theme's templates compiled once, not every build
+    "report.keptpages",  # speed: unchanged pages copied from the last published website
     "report.hangul",
     "report.sections",
     # Chapter and section numbers in the EPUB's contents and the print heading.

@@ -103,7 +103,8 @@ def clear_leftovers(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def sphinx(builder: str, out: Path, stage: Path, language: str, options: list[str]) -> None:
+def sphinx(builder: str, out: Path, stage: Path, language: str, options: list[str],
+           settings: dict[str, str] | None = None) -> None:
     """sphinx-build, in this process: `make book`'s three builders pay Python's
     and the extensions' start-up once, not three times (each build_main call
     gets its own Sphinx application and docutils registry, as in Sphinx's own
@@ -113,6 +114,8 @@ def sphinx(builder: str, out: Path, stage: Path, language: str, options: list[st
     args = ["-b", builder, "-d", str(out / "doctrees")]
     if language:
         args += ["-D", f"language={language}"]
+    for name, value in (settings or {}).items():
+        args += ["-D", f"{name}={value}"]
     args += [*options, str(ROOT), str(stage)]
     here = os.getcwd()
     os.chdir(ROOT)
@@ -173,8 +176,15 @@ def build(fmt: str, out: Path, language: str, venv: Path, options: list[str], bu
     # Beside the target, on the same file system, so publishing is one rename.
     stage = out / f".stage-{builder}-{os.getpid()}"
     stage.mkdir(parents=True)
+    settings = {}
+    if builder == "html":
+        # report.keptpages copies the pages this build would write unchanged
+        # from the last published website, when nothing but the documents changed.
+        frame = uptodate.inputs_digest(fmt, uptodate.without_documents(hashes), ROOT, builddir, out,
+                                       language, venv, options)
+        settings = {"report_frame": frame, "report_published": str(target)}
     try:
-        sphinx(builder, out, stage, language, options)
+        sphinx(builder, out, stage, language, options, settings)
         uptodate.remember_code(out, code)
         if fmt == "latexpdf":
             latexpdf(out, stage, venv, during)

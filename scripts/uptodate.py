@@ -63,6 +63,12 @@ def project_hashes(root: Path, builddir: Path) -> dict[str, bytes]:
     return found
 
 
+def without_documents(hashes: dict[str, bytes]) -> dict[str, bytes]:
+    """HASHES less the documents (Markdown files): the frame every page is built in
+    (report.keptpages compares what the documents hold itself)."""
+    return {name: value for name, value in hashes.items() if not name.endswith(".md")}
+
+
 def _hash_files(digest, hashes: dict[str, bytes], under: tuple[str, ...] = ()) -> None:
     """Add HASHES (only the files UNDER the given top-level names, if any) to DIGEST."""
     for name, value in hashes.items():

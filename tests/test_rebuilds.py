@@ -18,6 +18,7 @@ is tests/test_rebuilds_korean.py; a release in between is test_release.py's
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -47,6 +48,15 @@ def test_a_second_build_of_unchanged_sources(session: Rebuilds) -> None:
     # Nothing changed, so nothing was built again (scripts/uptodate.py).
     for fmt in ("epub", "latex", "html"):
         assert f"{fmt} is up to date" in session.output, session.output[-3000:]
+
+
+def test_a_paragraph_edited_renders_its_page_only(session: Rebuilds) -> None:
+    """The website copies every other page from the last published one
+    (report.keptpages), and comes out as a clean build's."""
+    session.edit("chapters/03-key-issues.md", "\n\n", "\n\nA sentence added to one chapter only.\n\n")
+    session.check("a paragraph of one chapter edited", targets="html")
+    facts = json.loads((session.builddir / "doctrees" / "report-kept-pages.json").read_text(encoding="utf-8"))
+    assert sorted(facts["copied"]) == sorted(set(facts["pages"]) - {"chapters/03-key-issues"})
 
 
 def test_a_new_commit_date(session: Rebuilds) -> None:
