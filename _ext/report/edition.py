@@ -136,8 +136,8 @@ def apply_edition(app: Sphinx, config: Config) -> None:
     # document, and keep it in the document's cache: after a new commit (a
     # new date) an incremental build published the old date. As a setting of
     # kind "env", a new date has the documents read again.
-    if not config.today:
-        config.today = format_date(config.today_fmt, language=config.language)
+    if not config.today:  # as Sphinx's DefaultSubstitutions works it out
+        config.today = format_date(config.today_fmt or _("%b %d, %Y"), language=config.language)
 
 
 def setup(app: Sphinx):
