@@ -47,14 +47,16 @@ FACTS = "report-kept-pages.json"  # in the doctree folder, one file per edition
 
 # Environment attributes that are not shared facts: Sphinx's machinery and
 # settings (the frame; also every attribute whose name starts with "_", among
-# them the search index, fed again from every page on every build), the
-# sources' modification times, report.sections' outlines and toctree lines
-# (line numbers for its warnings, shown on no page) and report.bibmemo's memo
-# (keyed by the .bib's bytes, part of the frame).
+# them the search index, fed again from every page on every build); what
+# makes Sphinx read a document again (the sources' modification times, the
+# files each depends on or includes); report.sections' outlines and toctree
+# lines (line numbers for its warnings, shown on no page) and report.bibmemo's
+# memo (keyed by the .bib's bytes, part of the frame).
 NOT_SHARED = {
     "config", "config_status", "config_status_extra", "settings", "domains", "domaindata",
     "events", "project", "current_document", "ref_context", "version",
-    "versioning_condition", "versioning_compare", "all_docs",
+    "versioning_condition", "versioning_compare",
+    "all_docs", "dependencies", "included", "reread_always",
     "report_outlines", "report_toctree_lines", "report_formatted_bibliographies",
 }
 # Domain data that is not a shared fact: index entries (the general index
