@@ -93,7 +93,10 @@ def plain(value, depth: int = 0):
         return ("set", tuple(sorted((plain(v, below) for v in value), key=repr)))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(plain(v, below) for v in value))
-    if dataclasses.is_dataclass(value) or hasattr(value, "__dict__"):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # with __slots__ too
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return (type(value).__qualname__, plain(fields, below))
+    if hasattr(value, "__dict__"):
         return (type(value).__qualname__, plain(vars(value), below))
     text = repr(value)
     if " at 0x" in text:
