@@ -158,6 +158,9 @@ class KeepingHTMLBuilder(StandaloneHTMLBuilder):
 
     def write(self, build_docnames, updated_docnames, method: str = "update") -> None:
         self.report_shared = shared_facts(self.env) if self.config.report_frame else None
+        # Read once: what this build keeps and what it records for the next.
+        self.report_doctrees = ({doc: doctree_hash(self, doc) for doc in self.env.found_docs}
+                                if self.report_shared is not None else {})
         # Pages Sphinx or an extension marks as changed (numbers, citations) are
         # rendered whatever the recorded facts say.
         updated = set(updated_docnames)
@@ -180,7 +183,7 @@ class KeepingHTMLBuilder(StandaloneHTMLBuilder):
             return {}
         kept = {}
         for docname, (doctree, files) in last.get("pages", {}).items():
-            if docname in self.env.found_docs and doctree == doctree_hash(self, docname):
+            if docname in self.env.found_docs and doctree == self.report_doctrees.get(docname):
                 kept[docname] = [tuple(f) for f in files]
         return kept
 
@@ -222,9 +225,12 @@ def record(app, exception) -> None:
     pages = {}
     outdir = Path(builder.outdir)
     for docname in sorted(builder.env.found_docs):
+        if docname in builder.report_copied:  # the bytes recorded last time
+            pages[docname] = [builder.report_doctrees[docname], [list(f) for f in builder.report_kept[docname]]]
+            continue
         files = page_files(builder, docname)
         if all((outdir / f).is_file() for f in files):
-            pages[docname] = [doctree_hash(builder, docname), [[f, _sha(outdir / f)] for f in files]]
+            pages[docname] = [builder.report_doctrees[docname], [[f, _sha(outdir / f)] for f in files]]
     # "copied": what this build copied instead of rendering (for the tests; -q hides the log line).
     facts = {"frame": app.config.report_frame, "shared": shared, "pages": pages,
              "copied": sorted(builder.report_copied)}
