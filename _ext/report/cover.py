@@ -183,12 +183,8 @@ def _cache_key(text: tuple[str, str, str]) -> str:
 
     import PIL
 
-    files = []
-    for face in (TITLE, SUBTITLE, AUTHOR):
-        for family, style in (face.latin, face.hangul):
-            path, index = fonts.find_font(family, style)
-            stat = Path(path).stat()
-            files.append((path, index, stat.st_size, stat.st_mtime_ns))
+    files = [fonts.stamp(family, style)
+             for face in (TITLE, SUBTITLE, AUTHOR) for family, style in (face.latin, face.hangul)]
     return filecache.key(repr((text, files, PIL.__version__, version("numpy"))),
                          Path(__file__).read_bytes(), Path(fonts.__file__).read_bytes())
 

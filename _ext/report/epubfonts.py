@@ -15,12 +15,11 @@ unchanged book does not pay again.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 from report import filecache
-from report.fonts import find_font
+from report.fonts import stamp
 
 FONT_CSS = "report-fonts.css"
 FONT_DIR = "_static/fonts"
@@ -54,8 +53,7 @@ def subset_font(doctreedir: Path, weight: str, chars: set[str], dest: Path) -> N
     """Copy to DEST the subset of one weight to CHARS."""
     import fontTools
 
-    path, index = find_font("Noto Serif CJK KR", weight)
-    stat = os.stat(path)
+    path, index, size, mtime = stamp("Noto Serif CJK KR", weight)
     text = "".join(sorted(chars))
 
     def cut(folder: Path) -> None:
@@ -75,7 +73,7 @@ def subset_font(doctreedir: Path, weight: str, chars: set[str], dest: Path) -> N
         subsetter.subset(font)
         font.save(str(folder / "subset.otf"))
 
-    entry = filecache.key(repr((path, index, stat.st_size, stat.st_mtime_ns, fontTools.version)), text)
+    entry = filecache.key(repr((path, index, size, mtime, fontTools.version)), text)
     cache = filecache.kept(doctreedir, f"report-epub-font-{weight}", entry, cut)
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cache / "subset.otf", dest)

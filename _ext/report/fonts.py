@@ -12,6 +12,7 @@ that has its glyphs.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -48,6 +49,15 @@ def find_font(family: str, style: str) -> tuple[str, int]:
         )
     path, index = matches[0]
     return path, int(index or 0)
+
+
+def stamp(family: str, style: str) -> tuple[str, int, int, int]:
+    """(file, face index, size, modification time) of an installed font: what a
+    result made with it is kept under (report.filecache), so a new version of
+    the font makes it again."""
+    path, index = find_font(family, style)
+    stat = os.stat(path)
+    return path, index, stat.st_size, stat.st_mtime_ns
 
 
 @functools.lru_cache(maxsize=None)

@@ -22,13 +22,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 from dataclasses import dataclass
 
 from sphinx.util import texescape
 
 from report import filecache
-from report.fonts import cmap, find_font
+from report.fonts import cmap, find_font, stamp
 
 SIZE = 8.5  # pt, the text
 ROW = 15.5  # pt from one event to the next
@@ -149,13 +148,12 @@ def label_cmaps(language: str, doctreedir) -> list[frozenset[int]]:
     the font), so each is kept as a list of code points (report.filecache)."""
     maps = []
     for family in [LATIN] + ([HANGUL] if language == "ko" else []):
-        path, index = find_font(family, "Regular")
-        stat = os.stat(path)
+        font = stamp(family, "Regular")
 
-        def read(folder, path=path, index=index) -> None:
+        def read(folder, path=font[0], index=font[1]) -> None:
             (folder / "cmap.json").write_text(json.dumps(sorted(cmap(path, index))), encoding="utf-8")
 
-        entry = filecache.key(repr((path, index, stat.st_size, stat.st_mtime_ns)))
+        entry = filecache.key(repr(font))
         kept = filecache.kept(doctreedir, f"report-cmap-{family.lower().replace(' ', '-')}", entry, read)
         maps.append(frozenset(json.loads((kept / "cmap.json").read_text(encoding="utf-8"))))
     return maps
