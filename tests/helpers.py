@@ -835,6 +835,13 @@ def differences(incremental: dict[str, str], clean: dict[str, str]) -> list[str]
             + [f"different bytes: {name}" for name in changed])
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """An author's edit: the first OLD in the file at PATH becomes NEW."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name}: {old!r} not found; update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 class Rebuilds:
     """A copy of the project, its incremental build folder, and clean builds to compare with."""
 
@@ -853,10 +860,7 @@ class Rebuilds:
         return self.project / name
 
     def edit(self, name: str, old: str, new: str) -> None:
-        path = self.path(name)
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{name}: {old!r} not found; update the test"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        replace_once(self.path(name), old, new)
 
     def build(self, builddir: Path, *extra: str, targets: str = "book") -> Path:
         """`make TARGETS` of the edition EXTRA names into BUILDDIR; its folder."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinxcontrib.bibtex.domain import BibtexDomain
 
-from helpers import text_of
+from helpers import replace_once, text_of
 
 
 @pytest.fixture
@@ -51,12 +51,6 @@ def build(make_app, project: Path):
     return app
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_the_bibliography_is_formatted_once_per_version_of_its_inputs(project, make_app, formattings) -> None:
     app = build(make_app, project)
     assert formattings == ["one"]
@@ -64,18 +58,18 @@ def test_the_bibliography_is_formatted_once_per_version_of_its_inputs(project, m
     assert any("The First Book" in entry for entry in first), first
 
     # A paragraph edited: the same entries of the same file, not formatted again.
-    edit(project / "text.md", "A claim", "A claim, edited,")
+    replace_once(project / "text.md", "A claim", "A claim, edited,")
     again = build(make_app, project)
     assert formattings == ["one"] and listed(again) == first
 
     # The .bib file edited: formatted again, with the new title.
-    edit(project / "refs.bib", "The First Book", "The First Edited Book")
+    replace_once(project / "refs.bib", "The First Book", "The First Edited Book")
     again = build(make_app, project)
     assert formattings == ["one", "one"]
     assert any("The First Edited Book" in entry for entry in listed(again)), listed(again)
 
     # Another entry cited: formatted again, both listed.
-    edit(project / "text.md", "{cite:p}`one`", "{cite:p}`one,two`")
+    replace_once(project / "text.md", "{cite:p}`one`", "{cite:p}`one,two`")
     again = build(make_app, project)
     assert formattings[-1] == "one,two"
     assert len(listed(again)) == 2
@@ -85,11 +79,11 @@ def test_a_formatting_that_warned_warns_again(project, make_app, formattings) ->
     build(make_app, project)
     # The plain style needs a book's title (sphinxcontrib-bibtex reads the
     # .bib file when the application starts, so the edit comes between two).
-    edit(project / "refs.bib", "  title = {The First Book},\n", "")
+    replace_once(project / "refs.bib", "  title = {The First Book},\n", "")
     warned = build(make_app, project)
     assert "title" in warned.warning.getvalue(), warned.warning.getvalue()
     # Its warning must come back on every build: that formatting is not kept.
-    edit(project / "text.md", "A claim", "A claim, edited,")
+    replace_once(project / "text.md", "A claim", "A claim, edited,")
     again = build(make_app, project)
     assert len(formattings) == 3
     assert "title" in again.warning.getvalue(), again.warning.getvalue()

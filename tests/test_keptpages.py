@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import differences, digests
+from helpers import differences, digests, replace_once
 
 
 class Site:
@@ -48,10 +48,7 @@ class Site:
         return Path(app.outdir)
 
     def edit(self, name: str, old: str, new: str) -> None:
-        path = self.src / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        replace_once(self.src / name, old, new)
 
     def check(self) -> None:
         found = differences(digests(self.published), digests(self.clean()))
