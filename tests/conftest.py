@@ -150,8 +150,7 @@ BOOK_FIXTURES = {
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_file_cache(builddir: Path) -> Path:
-    """One folder of drawn covers, cards and timelines, subset fonts, character
-    maps and compiled templates (report.filecache) for every build of the run:
+    """One folder of drawn covers, cards and timelines and compiled templates (report.filecache) for every build of the run:
     beside the book folder, shared by the workers. The builds that must make
     them themselves say so: a release from scratch (test_release.py) and both
     sides of every rebuild comparison (helpers.Rebuilds), so a key that misses

@@ -96,9 +96,10 @@ def _ground() -> Image.Image:
     return Image.composite(Image.new("RGB", SIZE, NAVY_BOTTOM), Image.new("RGB", SIZE, NAVY_TOP), ramp)
 
 
-def _ring(image: Image.Image, centre: tuple[int, int], radius: int, stroke: int, colour,
-          opacity: float) -> None:
-    """An anti-aliased ring: coverage computed from the distance to its centre line."""
+def _ring(centre: tuple[int, int], radius: int, stroke: int, colour,
+          opacity: float) -> tuple[Image.Image, tuple[int, int], Image.Image]:
+    """An anti-aliased ring as (colour, where, mask) for Image.paste: coverage
+    computed from the distance to its centre line."""
     import numpy as np
 
     cx, cy = centre
@@ -108,7 +109,7 @@ def _ring(image: Image.Image, centre: tuple[int, int], radius: int, stroke: int,
     distance = np.abs(np.hypot(xs - cx, ys - cy) - radius)
     coverage = np.clip(stroke / 2 + 0.5 - distance, 0.0, 1.0) * opacity
     mask = Image.fromarray(np.round(coverage * 255).astype(np.uint8), mode="L")
-    image.paste(Image.new("RGB", mask.size, colour), box[:2], mask)
+    return Image.new("RGB", mask.size, colour), box[:2], mask
 
 
 def render(title: str, subtitle: str, author: str) -> Image.Image:
@@ -138,10 +139,11 @@ def render(title: str, subtitle: str, author: str) -> Image.Image:
     # pale one at the upper crossing (drawn in the other order, then pasted).
     radius, stroke, left, right = 300, 22, (590, centre_y), (1010, centre_y)
     other_order = image.copy()
-    _ring(image, left, radius, stroke, SOFT, 0.6)
-    _ring(image, right, radius, stroke, RED, 0.95)
-    _ring(other_order, right, radius, stroke, RED, 0.95)
-    _ring(other_order, left, radius, stroke, SOFT, 0.6)
+    pale, red = _ring(left, radius, stroke, SOFT, 0.6), _ring(right, radius, stroke, RED, 0.95)
+    image.paste(*pale)
+    image.paste(*red)
+    other_order.paste(*red)
+    other_order.paste(*pale)
     cross_x = (left[0] + right[0]) // 2
     cross_y = centre_y - round((radius**2 - (cross_x - left[0]) ** 2) ** 0.5)
     box = (cross_x - 70, cross_y - 70, cross_x + 70, cross_y + 70)

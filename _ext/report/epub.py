@@ -88,7 +88,7 @@ class ReportEpubBuilder(Epub3Builder):
         front = epubfront.write_front_pages(self, credit_font=bool(korean or in_titles))
         for weight, chars in _korean_with_hangul([front[TITLE_PAGE]]).items():
             korean.setdefault(weight, set()).update(chars)
-        epubfonts.write_korean_font(outdir, Path(self.doctreedir), korean)
+        epubfonts.write_korean_font(outdir, korean)
         refs = set().union(*(facts.refs for facts in [*pages, *front.values()]))
         epubarchive.prune_static(outdir, refs)
         self.build_content()

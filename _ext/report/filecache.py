@@ -1,7 +1,6 @@
 """Files made once and kept under a key of everything they are made from.
 
-Drawing the cover, the sharing card and the timeline, subsetting the Korean
-font for the EPUB, reading a font's character map and checking the
+Drawing the cover, the sharing card and the timeline and checking the
 bibliography take a tenth of a second to a second each, and each depends on a
 few inputs only. Their results are kept in a folder of
 the build, beside the doctrees, so every later build of that folder and every

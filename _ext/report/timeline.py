@@ -105,7 +105,7 @@ def prepare(app) -> None:
     if language:
         problems += check_translations(events, language)
         events = [event.in_language(language) for event in events]
-    glyphs = check_glyphs(events, timelinedraw.label_cmaps(language or "en", app.doctreedir), language or "en")
+    glyphs = check_glyphs(events, timelinedraw.label_cmaps(language or "en"), language or "en")
     problems += glyphs
     # A label the font cannot draw is reported, not drawn as empty boxes.
     events = [e for e in events if e.line not in {p.line for p in glyphs}]

@@ -20,14 +20,12 @@ points) is computed once and written two ways, so the two cannot disagree:
 from __future__ import annotations
 
 import functools
-import json
 import math
 from dataclasses import dataclass
 
 from sphinx.util import texescape
 
-from report import filecache
-from report.fonts import cmap, find_font, stamp
+from report.fonts import cmap, find_font
 
 SIZE = 8.5  # pt, the text
 ROW = 15.5  # pt from one event to the next
@@ -74,13 +72,22 @@ class Face:
         self.scale = 1000 / self.font["head"].unitsPerEm  # to units of 1/1000 em
         self.metrics = self.font["hmtx"].metrics
         self.kerning = pair_kerning(self.font) if kerned and "GPOS" in self.font else []
+        # A figure asks for the same pairs again and again (7,000 asks, a few
+        # hundred pairs); the subtables' glyph lists are searched once a pair.
+        self.kerns: dict[tuple[str, str], float] = {}
 
     def advance(self, glyph: str) -> float:
         return self.metrics[glyph][0] * self.scale
 
     def kern(self, left: str, right: str) -> float:
-        """What the 'kern' lookups add between two glyphs: each lookup applies
-        its first subtable that holds the pair."""
+        """What the 'kern' lookups add between two glyphs."""
+        pair = (left, right)
+        if pair not in self.kerns:
+            self.kerns[pair] = self.pair_kern(left, right)
+        return self.kerns[pair]
+
+    def pair_kern(self, left: str, right: str) -> float:
+        """Each lookup applies its first subtable that holds the pair."""
         total = 0
         for subtables in self.kerning:
             for subtable in subtables:
@@ -142,21 +149,10 @@ def font_files(language: str) -> list[str]:
             for style in ("Regular", "Bold")]
 
 
-def label_cmaps(language: str, doctreedir) -> list[frozenset[int]]:
-    """The character maps of the fonts the labels are set in. Every build
-    checks the labels; reading a map takes a tenth of a second (fontTools and
-    the font), so each is kept as a list of code points (report.filecache)."""
-    maps = []
-    for family in [LATIN] + ([HANGUL] if language == "ko" else []):
-        font = stamp(family, "Regular")
-
-        def read(folder, path=font[0], index=font[1]) -> None:
-            (folder / "cmap.json").write_text(json.dumps(sorted(cmap(path, index))), encoding="utf-8")
-
-        entry = filecache.key(repr(font))
-        kept = filecache.kept(doctreedir, f"report-cmap-{family.lower().replace(' ', '-')}", entry, read)
-        maps.append(frozenset(json.loads((kept / "cmap.json").read_text(encoding="utf-8"))))
-    return maps
+def label_cmaps(language: str) -> list[frozenset[int]]:
+    """The character maps of the fonts the labels are set in (every build
+    checks the labels; HarfBuzz reads a map in milliseconds)."""
+    return [cmap(*find_font(family, "Regular")) for family in [LATIN] + ([HANGUL] if language == "ko" else [])]
 
 
 def missing(text: str, cmaps: list[frozenset[int]]) -> set[str]:
