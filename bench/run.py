@@ -87,6 +87,10 @@ def install_system_packages(root: Path) -> None:
         [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
         check=True, env=env,
     )
+    # Pandoc's dependencies bring X11 fonts whose folders can change after
+    # fontconfig's trigger has cached them; every font query of the report's
+    # build would then scan them again (scripts/install-system-deps.sh).
+    subprocess.run([*sudo, "fc-cache"], check=True)
 
 
 def install_jupyter_book() -> Path:

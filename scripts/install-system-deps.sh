@@ -69,3 +69,7 @@ echo "Installing system packages with apt (log: $log): ${missing[*]}"
 step "apt-get update" apt-get update
 step "apt-get install (${#missing[@]} packages)" \
     apt-get install -y --no-install-recommends "${missing[@]}"
+# Packages' own scripts can change font folders after fontconfig's trigger has
+# cached them (seen when Pandoc's dependencies brought X11 fonts); a stale
+# cache makes every fontconfig query scan the folders again, about 70 ms each.
+step "fc-cache" fc-cache

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 
 from sphinx.application import Sphinx
+
+from report import fonts
 
 #: Where each font the build may name comes from (Debian's package names).
 PACKAGE = {
@@ -57,24 +58,16 @@ def preamble_fonts(latex_elements: dict) -> dict[str, str]:
     return {family.strip(): "the LaTeX preamble" for family in FONT_COMMAND.findall(fontpkg)}
 
 
-def installed_families() -> set[str]:
-    """Every family name fontconfig knows, in lower case (fc-list matches case-insensitively)."""
-    out = subprocess.run(["fc-list", "--format", "%{family}\n"],
-                         capture_output=True, text=True, check=True).stdout
-    # A font has one family name per language, separated by commas.
-    return {name.strip().lower() for line in out.splitlines() for name in line.split(",")}
-
-
 def missing_fonts(wanted: dict[str, str]) -> list[str]:
     """One line for each font of WANTED (family → what uses it) that is not installed."""
     if shutil.which("fc-list") is None:
         return ["fc-list not found: install the Debian package fontconfig (make system does)"]
-    have = installed_families()
+    have = {name for families, *_ in fonts.installed() for name in families}
     return [
         f'font "{family}" ({use}) is not installed: '
         + (f"install the Debian package {PACKAGE[family]} (make system does)" if family in PACKAGE
            else "install a font package that provides it")
-        for family, use in wanted.items() if family.lower() not in have
+        for family, use in wanted.items() if fonts.name_key(family) not in have
     ]
 
 
