@@ -92,6 +92,7 @@ def stats(runs: list[dict]) -> dict:
         "read": statistics.median(r["docs_read"] for r in runs),
         "written": statistics.median(r["pages_written"] for r in runs),
         "latex": statistics.median(r["latex_runs"] for r in runs),
+        "copied": statistics.median(r.get("pages_copied", 0) for r in runs),
     }
 
 
@@ -126,7 +127,8 @@ def table(header: list[str], rows: list[tuple]) -> str:
 def sphinx_note(key: str, s: dict) -> str:
     if not key.startswith("ours"):
         return ""
-    parts = [f"{s['read']:.0f} read, {s['written']:.0f} written"]
+    parts = [f"{s['read']:.0f} read, {s['written']:.0f} written"
+             + (f" ({s['copied']:.0f} of them copied)" if s.get("copied") else "")]
     if s["latex"]:
         parts.append(f"{s['latex']:.0f} xelatex runs")
     return "; ".join(parts)
@@ -178,7 +180,9 @@ def render(results: dict, doc: Path) -> str:
         "",
         "Times are wall-clock seconds of the whole command; peak memory is the largest resident",
         "set of any one process the command ran (`wait4`), the highest over the runs.",
-        "\"Read\" and \"written\" count the documents Sphinx read and the pages it wrote.",
+        "\"Read\" and \"written\" count the documents Sphinx read and the pages it wrote;",
+        "\"copied\", the pages written by copying the last website's instead of rendering them",
+        "(report.keptpages).",
         "",
     ]
     rows = []

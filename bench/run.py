@@ -121,6 +121,7 @@ class Run:
     docs_read: int  # Sphinx "reading sources" lines: documents (re-)read
     pages_written: int  # Sphinx "writing output" lines: pages (re-)written
     latex_runs: int  # xelatex runs latexmk made
+    pages_copied: int = 0  # of those written, copied from the last website (report.keptpages)
 
 
 @dataclass
@@ -130,6 +131,10 @@ class Case:
     cmd: list[str]
     prepare: Callable[[], None] = lambda: None
     runs: list[Run] = field(default_factory=list)
+
+
+#: report.keptpages' line when it copied pages instead of rendering them.
+KEPT = re.compile(r"^report\.keptpages: (\d+) of \d+ pages", re.MULTILINE)
 
 
 def count_lines(text: str, prefix: str) -> int:
@@ -156,6 +161,7 @@ def run_once(case: Case, logfile: Path, env: dict) -> Run:
         pages_written=count_lines(text, "writing output... ["),
         latex_runs=sum(1 for line in text.splitlines()
                        if line.startswith("Latexmk: Run number") and "latex'" in line),
+        pages_copied=sum(int(m.group(1)) for m in KEPT.finditer(text)),
     )
 
 
