@@ -37,3 +37,21 @@ def test_the_set_up_installs_every_font_package() -> None:
     script = (ROOT / "scripts" / "install-system-deps.sh").read_text(encoding="utf-8")
     for package in set(fontcheck.PACKAGE.values()):
         assert package in script, f"scripts/install-system-deps.sh does not install {package}"
+
+
+def test_fonts_are_found_as_fontconfig_finds_them() -> None:
+    """report.fonts lists the fonts once and matches in Python: the same file
+    and face as fc-list's own match, names compared without case or blanks,
+    and a missing style is an error rather than another font."""
+    import subprocess
+
+    from report import fonts
+
+    for family, style in (("TeX Gyre Heros", "Regular"), ("Noto Serif CJK KR", "Bold"),
+                          ("noto sans cjk kr", "regular"), ("TeX Gyre Pagella", "BoldItalic")):
+        out = subprocess.run(["fc-list", "-f", "%{file}|%{index}\n", f":family={family}:style={style}"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        path, index = fonts.find_font(family, style)
+        assert f"{path}|{index}" in out, (family, style, path, index, out)
+    with pytest.raises(fonts.FontMissing, match="'TeX Gyre Heros' \\(Condensed\\) is not installed"):
+        fonts.find_font("TeX Gyre Heros", "Condensed")

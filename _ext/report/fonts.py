@@ -41,13 +41,13 @@ def installed() -> tuple[tuple[frozenset[str], frozenset[str], str, int], ...]:
         raise FontMissing("fc-list (fontconfig) is not installed: run scripts/install-system-deps.sh")
     out = subprocess.run(["fc-list", "-f", "%{family}\t%{style}\t%{file}\t%{index}\n"],
                          capture_output=True, text=True, check=True).stdout
-    fonts = []
+    found = []
     for line in out.splitlines():
         parts = line.split("\t")
         if len(parts) == 4:
             names = [frozenset(map(name_key, values.split(","))) for values in parts[:2]]
-            fonts.append((names[0], names[1], parts[2], int(parts[3] or 0)))
-    return tuple(fonts)
+            found.append((names[0], names[1], parts[2], int(parts[3] or 0)))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=None)
