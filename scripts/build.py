@@ -229,6 +229,8 @@ def main(argv: list[str]) -> int:
             forget_environment(out)
             print(f"{PROG}: {error}; {folder} is unchanged", file=sys.stderr)
             return 1
+        if during is not None:
+            during()  # not run while this one built (it was up to date): run now, so it reports first
         if target is None:
             print(f"{PROG}: {folder} is up to date "
                   "(nothing it is built from has changed since it was published)", flush=True)
