@@ -218,10 +218,11 @@ def render(results: dict, doc: Path) -> str:
 
     test = results.get("make_test")
     if test:
+        where = test.get("where", "the benchmark's copy of the project")
         lines += [
             "## `make test`",
             "",
-            f"One run after set-up, in the benchmark's copy of the project: {test['seconds']:.0f} s,",
+            f"One run after set-up, in {where}: {test['seconds']:.0f} s,",
             f"exit status {test['returncode']} ({test['summary']}). Per test file, from pytest's",
             "`--durations` (setup, call and teardown summed; a session fixture's build counts",
             "towards the first test that uses it):",

@@ -304,15 +304,26 @@ def measure_live(work: Path, source: Path, runs: int, warmup: int, logdir: Path,
     return found
 
 
-def run_make_test(work: Path, env: dict, logdir: Path) -> dict:
-    """`make test` once in the copy, with pytest's timings summed per test file."""
+def test_checkout(work: Path, source: Path) -> Path:
+    """Where `make test` runs: a clone of SOURCE's last commit when it is a git
+    checkout (a test reads the commit's date, and skips without one), else the copy."""
+    if not (source / ".git").exists():
+        return work / "ours"
+    clone = work / "test-clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", str(source), str(clone)], check=True)
+    return clone
+
+
+def run_make_test(checkout: Path, env: dict, logdir: Path) -> dict:
+    """`make test` once in CHECKOUT, with pytest's timings summed per test file."""
     logfile = logdir / "make-test.log"
     test_env = {**env, "PYTEST_ADDOPTS": "--durations=0 --durations-min=0 -p no:cacheprovider"}
     with logfile.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.run(
             ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "test"],
-            cwd=work / "ours", stdout=out, stderr=subprocess.STDOUT, env=test_env,
+            cwd=checkout, stdout=out, stderr=subprocess.STDOUT, env=test_env,
         )
         seconds = time.perf_counter() - start
     lines = logfile.read_text(errors="replace").splitlines()
@@ -332,6 +343,8 @@ def run_make_test(work: Path, env: dict, logdir: Path) -> dict:
     log(f"  make test {seconds:.1f} s: {summary}")
     return {
         "seconds": round(seconds, 1), "returncode": proc.returncode, "summary": summary,
+        "where": ("a clone of the project's last commit" if checkout.name == "test-clone"
+                  else "the benchmark's copy of the project"),
         "files": sorted(([p, round(f["seconds"], 1), len(f["tests"])] for p, f in files.items()),
                         key=lambda row: -row[1]),
         "slowest": [[round(t, 2), what] for t, what in sorted(slowest, reverse=True)[:8]],
@@ -458,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
 
     save()  # the timings are kept even if `make test` goes wrong
     if not args.no_test:
-        results["make_test"] = run_make_test(work, env, logdir)
+        results["make_test"] = run_make_test(test_checkout(work, args.source.resolve()), env, logdir)
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     results["duration_s"] = round((datetime.now(timezone.utc) - started).total_seconds())
     save()
