@@ -51,6 +51,7 @@ extensions = [
     "report.cover",
     "report.epub",
     "report.latex",
+    "report.genindex",  # the website's and EPUB's index filed as the PDF's (report.indexkeys)
     "report.pdfmeta",  # the PDF's XMP metadata, which XeLaTeX does not write
     "report.timeline",
     # The report's own citation: the colophon's, citation_* tags, .bib and .ris.

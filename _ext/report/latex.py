@@ -15,12 +15,10 @@ empty. This post-transform, run on the assembled LaTeX document:
   in the Korean edition, marks the entries that contain Hangul, the only
   ones set with Korean leading (the list is Latin but for a few entries).
 
-And the LaTeX writer gives each index entry a sort key with its numbers
-spelled out, as indexes alphabetize them: "38th parallel" is filed under T
-("thirty-eighth parallel"), not in a "Symbols" group before A, and "2018
-amendments" as "twenty eighteen amendments"; in an entry with Hangul, as a
-Korean reads them ("6자회담" as "육자회담", which komkindex files under ㅇ).
-The entry prints as written.
+And the LaTeX writer gives each index entry the sort key report.indexkeys
+makes of it, with its numbers spelled out as they are read ("38th parallel"
+under T, "6자회담" under ㅇ); the entry prints as written. report.genindex
+files the website's and the EPUB's index by the same keys.
 """
 
 from __future__ import annotations
@@ -34,6 +32,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.latex import LaTeXTranslator
 
 from report.hangul import HANGUL_RUN, is_korean
+from report.indexkeys import sort_key
 
 # LaTeX's secnumdepth: 1 numbers chapters and sections, -1 numbers nothing.
 NUMBERED, UNNUMBERED = 1, -1
@@ -108,66 +107,9 @@ class ReportShape(SphinxPostTransform):
 
 # -- Index sort keys ---------------------------------------------------------------
 
-ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
-            "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
-NUMBER = re.compile(r"\b\d+(st|nd|rd|th)?\b")
 # In Sphinx's \index{key@\spxentry{text}!key@…|…}: each level's sort key,
 # up to its "@" (a literal "@" or "!" is quoted with '"' for makeindex).
 INDEX_KEY = re.compile(r'(\\index\{|(?<!")!)((?:[^@"]|".)*)@')
-
-
-def cardinal(n: int) -> str:
-    if n < 20:
-        return ONES[n]
-    if n < 100:
-        return TENS[n // 10] + ("-" + ONES[n % 10] if n % 10 else "")
-    if n < 1000:
-        return ONES[n // 100] + " hundred" + (" " + cardinal(n % 100) if n % 100 else "")
-    if 1100 <= n < 2000 or 2010 <= n < 2100:
-        # A year is read in two pairs: 1953 "nineteen fifty-three".
-        high, low = divmod(n, 100)
-        return cardinal(high) + " " + ("hundred" if low == 0 else
-                                       cardinal(low) if low >= 10 else "oh " + cardinal(low))
-    if n < 1_000_000:
-        return cardinal(n // 1000) + " thousand" + (" " + cardinal(n % 1000) if n % 1000 else "")
-    return str(n)
-
-
-def spelled(number: str) -> str:
-    """'38th' -> 'thirty-eighth', '2018' -> 'twenty eighteen'."""
-    digits = number.rstrip("stndrh")
-    words = cardinal(int(digits))
-    if digits == number:
-        return words
-    # The last word becomes the ordinal: "thirty-eight" -> "thirty-eighth".
-    head, sep, last = words.rpartition("-" if "-" in words.rsplit(" ", 1)[-1] else " ")
-    last = ORDINALS.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
-    return head + sep + last
-
-
-SINO_DIGITS = "영일이삼사오육칠팔구"
-SINO_UNITS = ((1000, "천"), (100, "백"), (10, "십"))
-
-
-def sino_korean(n: int) -> str:
-    """How a Korean reads the number in a word such as 6자회담: 육 (2018: 이천십팔)."""
-    if n >= 10000 or n == 0:
-        return SINO_DIGITS[0] if n == 0 else str(n)
-    words = ""
-    for value, unit in SINO_UNITS:
-        count, n = divmod(n, value)
-        if count:
-            words += (SINO_DIGITS[count] if count > 1 else "") + unit
-    return words + (SINO_DIGITS[n] if n else "")
-
-
-def sort_key(key: str) -> str:
-    if HANGUL_RUN.search(key):
-        return re.sub(r"\d+", lambda match: sino_korean(int(match[0])), key)
-    return NUMBER.sub(lambda match: spelled(match[0]), key)
 
 
 class ReportLaTeXTranslator(LaTeXTranslator):
