@@ -33,6 +33,8 @@ BANNED = {
     r"시험 발사": "시험발사",
     r"현대차": "현대자동차",
     r"경트럭": "화물자동차",
+    r"타이완": "대만",
+    r"’ [장절] 참조\.": "’ 장을/절을 참조한다. (평서형 -다)",
     r"근대적 분단": "오늘날까지 이어지는 한반도 분단",
     r"[「」]": "‘…’ (cross-references and names) or 『…』 (titles of books and reports)",
     # Italics on Hangul: Korean type has no italic; emphasis is bold, a title 『…』.
