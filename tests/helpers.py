@@ -898,6 +898,20 @@ def png(path: Path, colour: str) -> None:
     Image.new("RGB", (40, 20), colour).save(path)
 
 
+# -- The index page -----------------------------------------------------------------
+
+def index_groups(page: Path) -> dict[str, list[str]]:
+    """A genindex page's groups in order, {head: [entry and sub-entry texts]},
+    each text its first link's or its own, spaces normalised."""
+    tree = html.parse(str(page))
+    found = {}
+    for heading in tree.xpath("//h2[following-sibling::table[1][contains(@class, 'indextable')]]"):
+        table = heading.xpath("following-sibling::table[1]")[0]
+        found[heading.text_content().strip()] = [" ".join(item.xpath("string(./text()|./a[1])").split())
+                                                 for item in table.xpath(".//li")]
+    return found
+
+
 # -- The PDF ----------------------------------------------------------------------
 
 def index_pages(pdf: Path) -> tuple[int, int]:

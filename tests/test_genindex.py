@@ -14,23 +14,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import index_groups as groups
 from helpers import index_pages
 from lxml import etree, html
 
 EN_GROUPS = {"A": ["Alliance", "review", "2018 amendments"], "T": ["38th parallel", "Treaty"],
              "ㄱ": ["김일성", "까치"], "ㅇ": ["6자회담", "이승만"]}
 KO_ORDER = ["ㄱ", "ㅇ", "A", "T"]
-
-
-def groups(page: Path) -> dict[str, list[str]]:
-    """genindex's groups in order: {head: [entry and sub-entry texts]}."""
-    tree = html.parse(str(page))
-    found = {}
-    for heading in tree.xpath("//h2[following-sibling::table[1][contains(@class, 'indextable')]]"):
-        table = heading.xpath("following-sibling::table[1]")[0]
-        found[heading.text_content().strip()] = [" ".join(item.xpath("string(./text()|./a[1])").split())
-                                                 for item in table.xpath(".//li")]
-    return found
 
 
 def jumpbox(page: Path) -> list[str]:

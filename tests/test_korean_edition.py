@@ -45,7 +45,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs, index_pages,
-                     Recorder, assert_built, assert_contains_required, broken_links, compact,
+                     index_groups, Recorder, assert_built, assert_contains_required, broken_links, compact,
                      copy_project, epub_outline, epubcheck, hosted_download_problems, html_outline,
                      labels_without_anchor, make, meta, package, pages_of, parse_xml, pdf_outline,
                      serve, spine, text_runs, visit, xhtml_pages)
@@ -510,9 +510,7 @@ def test_pdf_index_entries_are_korean(ko_pdf_file: Path) -> None:
 
 
 def test_html_index_entries_are_korean(ko_html_dir: Path) -> None:
-    page = html.parse(str(ko_html_dir / "genindex.html"))
-    entries = [" ".join(item.xpath("string(./text()|./a[1])").split())
-               for item in page.xpath("//table[contains(@class, 'indextable')]//li")]
+    entries = [entry for group in index_groups(ko_html_dir / "genindex.html").values() for entry in group]
     assert len(entries) > 30, entries
     assert not untranslated_index_entries(entries), untranslated_index_entries(entries)
 

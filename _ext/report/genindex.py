@@ -21,15 +21,13 @@ from collections import defaultdict
 from sphinx.locale import _
 
 from report.hangul import is_korean
-from report.indexkeys import head, order, sort_key
-
-HANGUL_HEADS = range(0x3131, 0x3164)  # the compatibility jamo ㄱ … ㅣ
+from report.indexkeys import INITIALS, head, order, sort_key
 
 
 def group_rank(name: str, symbols: str, korean: bool) -> tuple[int, str]:
     if name == symbols:
         return 0, name
-    hangul = ord(name[0]) in HANGUL_HEADS
+    hangul = name in INITIALS
     latin = name.isascii() and name.isalpha()
     if hangul or latin:
         return (1 if hangul == korean else 2), name

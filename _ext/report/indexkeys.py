@@ -80,8 +80,6 @@ def sort_key(key: str) -> str:
     return NUMBER.sub(lambda match: spelled(match[0]), key)
 
 
-
-
 # The 19 initial consonants in Unicode's order (U+1100 …), each as the letter
 # that heads its group: the doubled ones join the single one.
 INITIALS = "ㄱㄱㄴㄷㄷㄹㅁㅂㅂㅅㅅㅇㅈㅈㅊㅋㅌㅍㅎ"
