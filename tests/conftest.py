@@ -161,6 +161,20 @@ def shared_file_cache(builddir: Path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def no_sphinx_state_left_behind(request):
+    """After each test, docutils holds no node class a Sphinx application
+    registered: make_app cleans up the applications it made, and a test that
+    makes one another way must too. Left behind, the next application in the
+    worker warns "node class … is already registered", and which test then
+    fails depends on how the files were shared out among the workers."""
+    yield
+    from sphinx.util.docutils import additional_nodes
+
+    left = sorted(node.__name__ for node in additional_nodes)
+    assert not left, f"{request.node.nodeid} left node classes registered in docutils: {left[:5]} …"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def books_in_the_background(request, builddir: Path, shared_file_cache: Path):
     """Start building, in a thread, what the tests of this run will ask for, so
