@@ -12,7 +12,7 @@ The check names each missing font and the Debian package that holds it, one
 line each, and ends the build before anything is read or written. The fonts
 are those the outputs are made with: the LaTeX preamble's (``fontpkg``,
 whichever edition set it) for the PDF, and those drawn with Pillow and
-fontTools by the HTML-family builders (the cover, the sharing card, the EPUB's
+HarfBuzz by the HTML-family builders (the cover, the sharing card, the EPUB's
 Korean font subset). The timeline figure's SVG, its glyphs drawn as paths from
 TeX Gyre Heros (and Noto Sans CJK KR in Korean), is drawn for every builder,
 since the builders share one environment; the PDF's copy of the figure is

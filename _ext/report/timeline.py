@@ -48,7 +48,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from report import filecache, timelinedraw, timelinephone
+from report import filecache, glyphs, timelinedraw, timelinephone
 from report.timelinedata import (Event, check_glyphs, check_sources, check_translations, parse,
                                  read_data)
 
@@ -105,10 +105,10 @@ def prepare(app) -> None:
     if language:
         problems += check_translations(events, language)
         events = [event.in_language(language) for event in events]
-    glyphs = check_glyphs(events, timelinedraw.label_cmaps(language or "en"), language or "en")
-    problems += glyphs
+    undrawable = check_glyphs(events, timelinedraw.label_cmaps(language or "en"), language or "en")
+    problems += undrawable
     # A label the font cannot draw is reported, not drawn as empty boxes.
-    events = [e for e in events if e.line not in {p.line for p in glyphs}]
+    events = [e for e in events if e.line not in {p.line for p in undrawable}]
     for problem in sorted(problems, key=lambda p: (p.line, p.code)):
         logger.warning(f"{problem.code} {problem.message}", location=f"{path}:{problem.line}",
                        type="report", subtype=problem.code)
@@ -125,8 +125,8 @@ def prepare(app) -> None:
         for name, drawing in drawings.items():
             (folder / name).write_bytes(drawing(events, language or "en"))
 
-    entry = filecache.key(repr((events, language, fonts)), Path(__file__).read_bytes(),
-                          Path(timelinedraw.__file__).read_bytes(), Path(timelinephone.__file__).read_bytes())
+    code = [Path(module.__file__).read_bytes() for module in (timelinedraw, timelinephone, glyphs)]
+    entry = filecache.key(repr((events, language, fonts)), Path(__file__).read_bytes(), *code)
     drawn = filecache.kept(app.doctreedir, "report-timeline-drawn", entry, draw)
     folder = output_folder(app)
     folder.mkdir(parents=True, exist_ok=True)

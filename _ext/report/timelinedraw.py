@@ -5,7 +5,7 @@ events into a drawing, and report.timeline puts it into the book. The layout (ev
 points) is computed once and written two ways, so the two cannot disagree:
 
 - SVG for the website and the EPUB, shown in an ``<img>``, which cannot use
-  the page's fonts: every glyph is a path, taken with fontTools from the font
+  the page's fonts: every glyph is a path, taken with HarfBuzz from the font
   the PDF sets the same text in (TeX Gyre Heros, from fonts-texgyre; Hangul
   from Noto Sans CJK KR, fonts-noto-cjk, as xetexko sets it in the Korean
   PDF). Both are fonts the build already requires (report.fontcheck). The
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sphinx.util import texescape
 
 from report.fonts import cmap, find_font
+from report.glyphs import Face, number
 
 SIZE = 8.5  # pt, the text
 ROW = 15.5  # pt from one event to the next
@@ -61,76 +62,6 @@ class Dot:
     radius: float = 1.6
 
 
-class Face:
-    """One font file: its characters, advances, outlines and pair kerning."""
-
-    def __init__(self, path: str, index: int, kerned: bool) -> None:
-        from fontTools.ttLib import TTFont
-
-        self.font = TTFont(path, fontNumber=index, lazy=True)
-        self.cmap = self.font.getBestCmap()
-        self.scale = 1000 / self.font["head"].unitsPerEm  # to units of 1/1000 em
-        self.metrics = self.font["hmtx"].metrics
-        self.kerning = pair_kerning(self.font) if kerned and "GPOS" in self.font else []
-        # A figure asks for the same pairs again and again (7,000 asks, a few
-        # hundred pairs); the subtables' glyph lists are searched once a pair.
-        self.kerns: dict[tuple[str, str], float] = {}
-
-    def advance(self, glyph: str) -> float:
-        return self.metrics[glyph][0] * self.scale
-
-    def kern(self, left: str, right: str) -> float:
-        """What the 'kern' lookups add between two glyphs."""
-        pair = (left, right)
-        if pair not in self.kerns:
-            self.kerns[pair] = self.pair_kern(left, right)
-        return self.kerns[pair]
-
-    def pair_kern(self, left: str, right: str) -> float:
-        """Each lookup applies its first subtable that holds the pair."""
-        total = 0
-        for subtables in self.kerning:
-            for subtable in subtables:
-                coverage = subtable.Coverage.glyphs
-                if left not in coverage:
-                    continue
-                if subtable.Format == 1:
-                    pairs = subtable.PairSet[coverage.index(left)].PairValueRecord
-                    record = next((r for r in pairs if r.SecondGlyph == right), None)
-                    if record is None:
-                        continue
-                else:
-                    first = subtable.ClassDef1.classDefs.get(left, 0)
-                    second = subtable.ClassDef2.classDefs.get(right, 0)
-                    record = subtable.Class1Record[first].Class2Record[second]
-                total += getattr(record.Value1, "XAdvance", 0) or 0
-                break
-        return total * self.scale
-
-    def outline(self, glyph: str) -> str:
-        """The glyph as SVG path data, in 1/1000 em, y up; "" for a blank one."""
-        from fontTools.pens.svgPathPen import SVGPathPen
-        from fontTools.pens.transformPen import TransformPen
-
-        glyphs = self.font.getGlyphSet()
-        pen = SVGPathPen(glyphs, ntos=lambda v: number(v, 1))
-        glyphs[glyph].draw(TransformPen(pen, (self.scale, 0, 0, self.scale, 0, 0)))
-        return pen.getCommands()
-
-
-def pair_kerning(font) -> list[list]:
-    """The pair-positioning subtables of each lookup of the font's 'kern' feature."""
-    table = font["GPOS"].table
-    indices = sorted({i for record in table.FeatureList.FeatureRecord if record.FeatureTag == "kern"
-                      for i in record.Feature.LookupListIndex})
-    lookups = []
-    for i in indices:
-        # An extension lookup (type 9) wraps each subtable.
-        subtables = [getattr(s, "ExtSubTable", s) for s in table.LookupList.Lookup[i].SubTable]
-        lookups.append([s for s in subtables if type(s).__name__ == "PairPos"])
-    return lookups
-
-
 @functools.lru_cache(maxsize=None)
 def face(family: str, style: str) -> Face:
     # Only the Latin font is kerned: Hangul is set on a fixed pitch.
@@ -160,17 +91,17 @@ def missing(text: str, cmaps: list[frozenset[int]]) -> set[str]:
     return {ch for ch in text if not ch.isspace() and not any(ord(ch) in c for c in cmaps)}
 
 
-def shape(text: str, faces: list[Face]) -> list[tuple[Face, str, float]]:
+def shape(text: str, faces: list[Face]) -> list[tuple[Face, int, float]]:
     """(face, glyph, x in 1/1000 em) for each character, kerned within a face."""
     placed, x, last = [], 0.0, None
     for ch in text:
-        current = next((f for f in faces if ord(ch) in f.cmap), faces[0])
-        glyph = current.cmap.get(ord(ch), ".notdef")
+        current = next((f for f in faces if f.glyph(ch) is not None), faces[0])
+        glyph = current.glyph(ch) or 0  # .notdef
         if last is not None and last[0] is current:
-            x += current.kern(last[1], glyph)
+            x += current.kern(last[1], ch)
         placed.append((current, glyph, x))
         x += current.advance(glyph)
-        last = (current, glyph)
+        last = (current, ch)
     return placed
 
 
@@ -182,8 +113,7 @@ def width(text: str, language: str, bold: bool = False, size: float = SIZE) -> f
 
 def cap_middle(size: float) -> float:
     """How far above the baseline the middle of a capital letter is, in points."""
-    regular = face(LATIN, "Regular")
-    return regular.font["OS/2"].sCapHeight * regular.scale * size / 2000
+    return face(LATIN, "Regular").cap_height() * size / 2000
 
 
 def decades(events) -> tuple[int, int]:
@@ -219,16 +149,11 @@ def layout(events, language: str) -> tuple[float, float, list]:
     return math.ceil(right + 8), math.ceil(2 * MARGIN + max(n - 1, 1) * ROW), items
 
 
-def number(value: float, places: int = 2) -> str:
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def svg(events, language: str, arrange=layout) -> bytes:
     """The figure as an SVG file whose text is drawn as paths; ARRANGE is the
     layout (report.timelinephone has the one for phones)."""
     w, h, items = arrange(events, language)
-    ids: dict[tuple[Face, str], str] = {}
+    ids: dict[tuple[Face, int], str] = {}
     defs, body = [], []
     for item in items:
         if isinstance(item, Line):
