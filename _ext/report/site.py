@@ -81,9 +81,7 @@ def render_card(cover_image, *, title: str, subtitle: str, note: str):
 
     width, height = CARD_SIZE
     margin = 64
-    ramp = Image.linear_gradient("L").resize(CARD_SIZE)
-    card = Image.composite(Image.new("RGB", CARD_SIZE, cover.NAVY_BOTTOM),
-                           Image.new("RGB", CARD_SIZE, cover.NAVY_TOP), ramp)
+    card = cover.ground(CARD_SIZE)
     thumb_height = height - 2 * margin
     thumb = cover_image.convert("RGB").resize(
         (round(cover_image.width * thumb_height / cover_image.height), thumb_height),
