@@ -126,7 +126,9 @@ def write_card(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in HTML_BUILDERS or app.config.ogp_image != CARD:
         return
     config = app.config
-    cover_path = Path(app.outdir) / cover.COVER_PATH
+    # The small cover is large enough for the card's 314 × 502 thumbnail and
+    # a tenth of the big one's pixels to decode and scale.
+    cover_path = Path(app.outdir) / cover.COVER_SMALL_PATH
     text = (config.project, config.report_subtitle, _("A policy report · version %s") % config.version)
     # Drawn once for a given cover, text and drawing code, then kept with the
     # doctrees as the cover is (a sixth of a second on every build otherwise).
