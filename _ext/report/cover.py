@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image, ImageDraw
 
@@ -36,7 +37,7 @@ if __package__ in (None, ""):  # run as a script (below): the package's parent o
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report import filecache, fonts  # noqa: E402
+from report import filecache, fonts, forked  # noqa: E402
 from report.fonts import Face  # noqa: E402
 
 #: Where the builders put the cover, relative to the output folder.
@@ -192,37 +193,53 @@ def _cache_key(text: tuple[str, str, str]) -> str:
                          Path(__file__).read_bytes(), Path(fonts.__file__).read_bytes())
 
 
-def write_cover(app) -> None:
-    """builder-inited: put the cover into the output's _static folder.
+KIND = "report-cover"  # report.filecache's name for the drawn covers
 
-    Drawing and saving take about a sixth of a second, so the images are
-    kept next to the doctrees under a key of everything they depend on; html
-    and epub builds of one checkout, and every rebuild of sphinx-autobuild,
-    reuse them.
-    """
-    builder = app.builder
-    if builder.format != "html":
-        return
-    text = cover_text(app.config)
 
+def _drawer(text: tuple[str, str, str]) -> Callable[[Path], None]:
     def draw(folder: Path) -> None:
         image = render(*text)
         save_png(image.resize(SMALL_SIZE, Image.Resampling.LANCZOS), folder / "cover-small.png")
         save_png(image, folder / "cover.png")
+    return draw
 
-    cache = filecache.kept(app.doctreedir, "report-cover", _cache_key(text), draw)
-    full, small = cache / "cover.png", cache / "cover-small.png"
+
+def start_cover(app) -> None:
+    """builder-inited: a cover no build has drawn for this text is drawn in a
+    child process while Sphinx reads (report.forked), about a sixth of a
+    second off a clean build; it is kept next to the doctrees under a key of
+    everything it depends on, so the html and epub builds of one checkout,
+    and every rebuild of sphinx-autobuild, draw it once."""
+    if app.builder.format != "html":
+        return
+    text = cover_text(app.config)
+    key = _cache_key(text)
+    child = None
+    if not filecache.has(app.doctreedir, KIND, key):
+        child = forked.start(lambda: filecache.kept(app.doctreedir, KIND, key, _drawer(text)))
+    app.builder.report_cover_drawing = (text, key, child)
+
+
+def write_cover(app, builder) -> None:
+    """write-started: put the cover into the output's _static folder (drawn
+    here if the child did not draw it)."""
+    if builder.format != "html":
+        return
+    text, key, child = builder.report_cover_drawing
+    forked.wait(child)
+    cache = filecache.kept(app.doctreedir, KIND, key, _drawer(text))
     outdir = Path(builder.outdir)
     (outdir / COVER_PATH).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(full, outdir / COVER_PATH)
+    shutil.copyfile(cache / "cover.png", outdir / COVER_PATH)
     if not builder.name.startswith("epub"):
-        shutil.copyfile(small, outdir / COVER_SMALL_PATH)
+        shutil.copyfile(cache / "cover-small.png", outdir / COVER_SMALL_PATH)
 
 
 def setup(app):
     # The subtitle lives in report.toml; conf.py passes it on.
     app.add_config_value("report_subtitle", "", "html", types=frozenset({str}))
-    app.connect("builder-inited", write_cover)
+    app.connect("builder-inited", start_cover)
+    app.connect("write-started", write_cover)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
