@@ -9,7 +9,16 @@ and the outlines as fontTools' SVGPathPen wrote them.
 
 from __future__ import annotations
 
-import uharfbuzz as hb
+import functools
+
+
+@functools.cache
+def _harfbuzz():
+    """uharfbuzz, imported when a figure is drawn: a build that finds the
+    figures drawn (report.filecache) never needs it."""
+    import uharfbuzz
+
+    return uharfbuzz
 
 
 def number(value: float, places: int = 2) -> str:
@@ -27,6 +36,7 @@ class Face:
     FEATURES = {"kern": True, **{tag: False for tag in ("liga", "clig", "dlig", "calt", "rlig", "ccmp", "locl")}}
 
     def __init__(self, path: str, index: int, kerned: bool) -> None:
+        hb = _harfbuzz()
         self.face = hb.Face(hb.Blob.from_file_path(path), index)
         self.font = hb.Font(self.face)  # in font units
         self.scale = 1000 / self.face.upem  # to units of 1/1000 em
@@ -47,6 +57,7 @@ class Face:
             return 0.0
         pair = (left, right)
         if pair not in self.kerns:
+            hb = _harfbuzz()
             buffer = hb.Buffer()
             buffer.add_str(left + right)
             buffer.guess_segment_properties()
@@ -56,7 +67,7 @@ class Face:
         return self.kerns[pair]
 
     def cap_height(self) -> float:
-        return self.font.get_metric_position(hb.OTMetricsTag.CAP_HEIGHT) * self.scale
+        return self.font.get_metric_position(_harfbuzz().OTMetricsTag.CAP_HEIGHT) * self.scale
 
     def outline(self, glyph: int) -> str:
         """The glyph as SVG path data, in 1/1000 em, y up; "" for a blank one."""
