@@ -205,19 +205,18 @@ def _drawer(text: tuple[str, str, str]) -> Callable[[Path], None]:
 
 
 def start_cover(app) -> None:
-    """builder-inited: a cover no build has drawn for this text is drawn in a
-    child process while Sphinx reads (report.forked), about a sixth of a
-    second off a clean build; it is kept next to the doctrees under a key of
-    everything it depends on, so the html and epub builds of one checkout,
-    and every rebuild of sphinx-autobuild, draw it once."""
+    """builder-inited: a cover no build has drawn for this text is drawn by
+    the build's child process while Sphinx reads (report.forked), about a
+    sixth of a second off a clean build; it is kept next to the doctrees under
+    a key of everything it depends on, so the html and epub builds of one
+    checkout, and every rebuild of sphinx-autobuild, draw it once."""
     if app.builder.format != "html":
         return
     text = cover_text(app.config)
     key = _cache_key(text)
-    child = None
     if not filecache.has(app.doctreedir, KIND, key):
-        child = forked.start(lambda: filecache.kept(app.doctreedir, KIND, key, _drawer(text)))
-    app.builder.report_cover_drawing = (text, key, child)
+        forked.schedule(app, lambda: filecache.kept(app.doctreedir, KIND, key, _drawer(text)))
+    app.builder.report_cover_drawing = (text, key)
 
 
 def write_cover(app, builder) -> None:
@@ -225,8 +224,7 @@ def write_cover(app, builder) -> None:
     here if the child did not draw it)."""
     if builder.format != "html":
         return
-    text, key, child = builder.report_cover_drawing
-    forked.wait(child)
+    text, key = builder.report_cover_drawing
     cache = filecache.kept(app.doctreedir, KIND, key, _drawer(text))
     outdir = Path(builder.outdir)
     (outdir / COVER_PATH).parent.mkdir(parents=True, exist_ok=True)
@@ -238,6 +236,7 @@ def write_cover(app, builder) -> None:
 def setup(app):
     # The subtitle lives in report.toml; conf.py passes it on.
     app.add_config_value("report_subtitle", "", "html", types=frozenset({str}))
+    app.setup_extension("report.forked")
     app.connect("builder-inited", start_cover)
     app.connect("write-started", write_cover)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
