@@ -95,8 +95,8 @@ def shape(text: str, faces: list[Face]) -> list[tuple[Face, int, float]]:
     """(face, glyph, x in 1/1000 em) for each character, kerned within a face."""
     placed, x, last = [], 0.0, None
     for ch in text:
-        current = next((f for f in faces if f.glyph(ch) is not None), faces[0])
-        glyph = current.glyph(ch) or 0  # .notdef
+        # The first face that has CH, else the first face's .notdef (glyph 0).
+        current, glyph = next(((f, g) for f in faces if (g := f.glyph(ch)) is not None), (faces[0], 0))
         if last is not None and last[0] is current:
             x += current.kern(last[1], ch)
         placed.append((current, glyph, x))
