@@ -48,7 +48,7 @@ from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_
                      index_groups, Recorder, assert_built, assert_contains_required, broken_links, compact,
                      copy_project, epub_outline, epubcheck, hosted_download_problems, html_outline,
                      labels_without_anchor, make, meta, package, pages_of, parse_xml, pdf_outline,
-                     serve, spine, text_runs, visit, xhtml_pages)
+                     serve, spine, tab, text_runs, visit, xhtml_pages)
 
 KO = REPORT["ko"]
 CATALOGS = ROOT / "locales" / "ko" / "LC_MESSAGES"
@@ -616,13 +616,10 @@ def test_switch_check_catches_a_switch_that_drops_the_fragment(ko_page, side_by_
 
 @pytest.mark.requires_browser
 def test_korean_pages_have_no_console_errors_or_serious_axe_violations(browser, axe, both_sites: str) -> None:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    recorder = Recorder(context)
-    try:
-        results = {page: visit(context, recorder, axe, both_sites + "ko/html/" + page)
+    with tab(browser, viewport={"width": 1366, "height": 900}) as tab_page:
+        recorder = Recorder(tab_page.context)
+        results = {page: visit(tab_page, recorder, axe, both_sites + "ko/html/" + page)
                    for page in ("index.html", CHAPTER, "backmatter/timeline.html", "search.html")}
-    finally:
-        context.close()
     bad = [f"{page}: {problem}" for page, seen in results.items()
            for problem in seen["errors"] + seen["violations"] + ([] if seen["status"] == 200 else [seen["status"]])]
     assert not bad and not recorder.foreign, "\n".join(bad) + "\n".join(recorder.foreign)

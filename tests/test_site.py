@@ -30,7 +30,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from helpers import (HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, Quiet, Recorder, goto, make,
-                     pages_of, serve, visit)
+                     listening, pages_of, serve, tab, visit)
 
 BASE_URL = REPORT["base_url"]
 BASE_PATH = urlsplit(BASE_URL).path  # "/en/latest/": the site is served there
@@ -250,26 +250,27 @@ def test_download_links_appear_only_with_their_files(tmp_path: Path, epub_file: 
 def visits(browser, server: str, html_dir: Path, axe):
     """Each page of the site visited once, in light and in dark mode for two of
     them: console errors, requests and axe-core's violations for each."""
-    results = []
-    runs = [(page, "light") for page in pages_of(html_dir)] + [("index.html", "dark"), (CHAPTER, "dark")]
-    contexts = {}
-    for scheme in ("light", "dark"):
-        context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
-        contexts[scheme] = (context, Recorder(context))
-    for page_name, scheme in runs:
-        context, recorder = contexts[scheme]
-        results.append({"page": page_name, "scheme": scheme,
-                        **visit(context, recorder, axe, server + page_name)})
-    foreign = [u for _, r in contexts.values() for u in r.foreign]
-    for context, _ in contexts.values():
-        context.close()
+    results, foreign = [], []
+    runs = {"light": pages_of(html_dir), "dark": ["index.html", CHAPTER]}
+    for scheme, names in runs.items():
+        with tab(browser, viewport=VIEWPORTS["desktop"], color_scheme=scheme) as page:
+            recorder = Recorder(page.context)
+            for page_name in names:
+                results.append({"page": page_name, "scheme": scheme,
+                                **visit(page, recorder, axe, server + page_name)})
+        foreign += recorder.foreign
     return {"pages": results, "foreign": foreign}
 
 
 @pytest.mark.requires_browser
 def test_page_checks_catch_a_planted_page(browser, axe, tmp_path: Path) -> None:
     """The console, network and axe checks fail on a page that breaks each rule.
-    The request to another host is recorded and blocked, never sent."""
+    The request to another host is recorded and blocked, never sent. The page
+    is the second loaded into its tab, as in the site's visits, and what it
+    did is not reported for the page loaded after it."""
+    (tmp_path / "good.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Good</title></head><body><main>'
+        '<h1>Good</h1></main></body></html>', encoding="utf-8")
     (tmp_path / "bad.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>Planted</title></head><body><main>'
         '<h1>Planted</h1><img src="dot.png">'
@@ -277,13 +278,11 @@ def test_page_checks_catch_a_planted_page(browser, axe, tmp_path: Path) -> None:
         '<script>console.error("planted error")</script></main></body></html>',
         encoding="utf-8")
     Image.new("RGB", (4, 4), "white").save(tmp_path / "dot.png")
-    context = browser.new_context()
-    recorder = Recorder(context)
-    try:
-        with serve(tmp_path) as url:
-            seen = visit(context, recorder, axe, url + "bad.html")
-    finally:
-        context.close()
+    with tab(browser) as page, serve(tmp_path) as url:
+        recorder = Recorder(page.context)
+        before, seen, after = (visit(page, recorder, axe, url + name)
+                               for name in ("good.html", "bad.html", "good.html"))
+    assert not before["errors"] + before["violations"] + after["errors"] + after["violations"], (before, after)
     assert "planted error" in " ".join(seen["errors"])
     assert recorder.foreign == ["https://tracker.invalid/pixel.png"]
     assert any(v.startswith("image-alt") for v in seen["violations"]), seen["violations"]
@@ -449,19 +448,16 @@ def notfound_problems(browser, site: Path, base_path: str) -> list[str]:
     missing address's own status), a failed request, a style sheet not
     applied, no way to the first page or the search, no language switch."""
     problems = []
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    recorder = Recorder(context)
-    try:
-        with serve(site, base_path) as url:
-            for path in MISSING:
-                address, where = url + path, f"{site.name}/404.html at {base_path}{path}"
-                page = context.new_page()
-                errors, failed = [], []
-                page.on("console", lambda m, a=address: errors.append(m.text)
-                        if m.type == "error" and m.location.get("url") != a else None)
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("response", lambda r: failed.append(r.url)
-                        if r.status >= 400 and r.request.resource_type != "document" else None)
+    with tab(browser, viewport=VIEWPORTS["desktop"]) as page, serve(site, base_path) as url:
+        recorder = Recorder(page.context)
+        for path in MISSING:
+            address, where = url + path, f"{site.name}/404.html at {base_path}{path}"
+            errors, failed = [], []
+            with listening(page, console=lambda m, a=address: errors.append(m.text)
+                           if m.type == "error" and m.location.get("url") != a else None,
+                           pageerror=lambda e: errors.append(str(e)),
+                           response=lambda r: failed.append(r.url)
+                           if r.status >= 400 and r.request.resource_type != "document" else None):
                 response = goto(page, address)
                 expected = 200 if path == "404.html" else 404
                 if response.status != expected:
@@ -480,9 +476,6 @@ def notfound_problems(browser, site: Path, base_path: str) -> list[str]:
                     problems.append(f"{where}: the search goes to {links['search']}")
                 if links["editions"] != 1:
                     problems.append(f"{where}: no language switch")
-                page.close()
-    finally:
-        context.close()
     return problems + [f"{site.name}/404.html: request to another host {u}" for u in recorder.foreign]
 
 
@@ -643,16 +636,11 @@ def picture_problems(shot: Path, viewport: dict[str, int]) -> list[str]:
     return problems
 
 
-def shoot(browser, url: str, viewport: dict[str, int], shot: Path) -> None:
-    context = browser.new_context(viewport=viewport, device_scale_factor=1)
-    Recorder(context)
-    try:
-        page = context.new_page()
-        goto(page, url)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        page.screenshot(path=str(shot))
-    finally:
-        context.close()
+def shoot(page, url: str, viewport: dict[str, int], shot: Path) -> None:
+    page.set_viewport_size(viewport)
+    goto(page, url)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=str(shot))
 
 
 @pytest.mark.requires_browser
@@ -660,12 +648,14 @@ def test_screenshots(browser, server: str, screenshots: Path) -> None:
     """Landing page and a chapter at desktop and phone widths, for people to look
     at: each the viewport's size, a page with text, and each different."""
     taken = {}
-    for device, viewport in VIEWPORTS.items():
-        for name, path in (("landing", "index.html"), ("chapter", CHAPTER)):
-            shot = screenshots / f"{name}-{device}.png"
-            shoot(browser, server + path, viewport, shot)
-            assert not picture_problems(shot, viewport), (shot, picture_problems(shot, viewport))
-            taken[shot.name] = shot.read_bytes()
+    with tab(browser, device_scale_factor=1) as page:
+        Recorder(page.context)
+        for device, viewport in VIEWPORTS.items():
+            for name, path in (("landing", "index.html"), ("chapter", CHAPTER)):
+                shot = screenshots / f"{name}-{device}.png"
+                shoot(page, server + path, viewport, shot)
+                assert not picture_problems(shot, viewport), (shot, picture_problems(shot, viewport))
+                taken[shot.name] = shot.read_bytes()
     assert len(set(taken.values())) == len(taken), "two screenshots are the same picture"
 
 
@@ -675,24 +665,22 @@ def test_screenshot_check_refuses_a_blank_page(browser, tmp_path: Path) -> None:
     (tmp_path / "blank.html").write_text("<!DOCTYPE html><html lang='en'><title>x</title><body></body></html>",
                                          encoding="utf-8")
     viewport = VIEWPORTS["phone"]
-    with serve(tmp_path) as url:
-        shoot(browser, url + "blank.html", viewport, tmp_path / "blank.png")
+    with tab(browser, device_scale_factor=1) as page, serve(tmp_path) as url:
+        Recorder(page.context)
+        shoot(page, url + "blank.html", viewport, tmp_path / "blank.png")
     assert picture_problems(tmp_path / "blank.png", viewport)
 
 
-def figure_brightness(browser, url: str, scheme: str, shot: Path, viewport: str) -> float:
+def figure_brightness(page, url: str, scheme: str, shot: Path, viewport: str) -> float:
     """Mean brightness (0 black … 1 white) of the timeline figure as shown (the
     wide drawing, or on a phone the one laid out for it)."""
     from PIL import Image, ImageStat
 
-    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_load_state("load")
-        page.locator("img.report-timeline:visible").screenshot(path=str(shot))
-    finally:
-        context.close()
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.emulate_media(color_scheme=scheme)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.locator("img.report-timeline:visible").screenshot(path=str(shot))
     return ImageStat.Stat(Image.open(shot).convert("L")).mean[0] / 255
 
 
@@ -701,7 +689,8 @@ def test_timeline_figure_follows_dark_mode(browser, server: str, screenshots: Pa
     """In dark mode the figure is dark as the page is, not a light slab; on a
     desktop screen and on a phone."""
     url = server + "backmatter/timeline.html"
-    for viewport in ("desktop", "phone"):
-        light = figure_brightness(browser, url, "light", screenshots / f"timeline-{viewport}-light.png", viewport)
-        dark = figure_brightness(browser, url, "dark", screenshots / f"timeline-{viewport}-dark.png", viewport)
-        assert light > 0.8 and dark < 0.3, (viewport, light, dark)
+    with tab(browser) as page:
+        for viewport in ("desktop", "phone"):
+            light = figure_brightness(page, url, "light", screenshots / f"timeline-{viewport}-light.png", viewport)
+            dark = figure_brightness(page, url, "dark", screenshots / f"timeline-{viewport}-dark.png", viewport)
+            assert light > 0.8 and dark < 0.3, (viewport, light, dark)

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import tab
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -94,20 +95,24 @@ def figure_text_px(page) -> list[tuple[str, float]]:
     return shown
 
 
-def problems_on(browser, page_file: Path, viewport: dict, scheme: str,
+@pytest.fixture(scope="module")
+def phone_tab(browser):
+    """One tab for every page this file reads (helpers.tab), at one CSS pixel a pixel."""
+    with tab(browser, device_scale_factor=1) as page:
+        yield page
+
+
+def problems_on(page, page_file: Path, viewport: dict, scheme: str,
                 plant: str = "") -> tuple[list[tuple[str, float]], list[str], int]:
     """The figure's drawings shown with their text size, the split words, and
-    how wide the page is."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto(page_file.as_uri())
-        if plant:
-            page.add_style_tag(content=plant)
-        return (figure_text_px(page), page.evaluate(SPLIT_WORDS),
-                page.evaluate("document.documentElement.scrollWidth"))
-    finally:
-        context.close()
+    how wide the page is, in PAGE (a tab, reused) at VIEWPORT in SCHEME."""
+    page.set_viewport_size(viewport)
+    page.emulate_media(color_scheme=scheme)
+    page.goto(page_file.as_uri())
+    if plant:
+        page.add_style_tag(content=plant)
+    return (figure_text_px(page), page.evaluate(SPLIT_WORDS),
+            page.evaluate("document.documentElement.scrollWidth"))
 
 
 def check_figure(shown: list[tuple[str, float]], name: str, where: str) -> list[str]:
@@ -127,7 +132,7 @@ def check_words(split: list[str], name: str, where: str) -> list[str]:
 
 @pytest.mark.requires_browser
 @pytest.mark.parametrize("edition, output", EDITIONS)
-def test_timeline_reads_on_a_phone(edition: str, output: str, browser, request):
+def test_timeline_reads_on_a_phone(edition: str, output: str, phone_tab, request):
     """At 360 px, light and dark: the phone drawing, its text at 12 px or more;
     no word of the Source column split; the page no wider than the screen. On a
     desktop screen the wide drawing."""
@@ -135,28 +140,28 @@ def test_timeline_reads_on_a_phone(edition: str, output: str, browser, request):
     name = f"{edition} {output}: {PAGES[output]}"
     problems = []
     for scheme in ("light", "dark"):
-        shown, split, wide = problems_on(browser, folder / PAGES[output], PHONE, scheme)
+        shown, split, wide = problems_on(phone_tab, folder / PAGES[output], PHONE, scheme)
         problems += check_figure(shown, name, f"360 px, {scheme}")
         problems += [f"{name}: the phone drawing is not the one shown at 360 px ({shown})"
                      for drawing, _ in shown if drawing != "timeline-phone.svg"]
         problems += check_words(split, name, f"360 px, {scheme}")
         if wide > PHONE["width"]:
             problems.append(f"{name}: {wide} px wide at 360 px, {scheme}")
-    shown, _, _ = problems_on(browser, folder / PAGES[output], DESKTOP, "light")
+    shown, _, _ = problems_on(phone_tab, folder / PAGES[output], DESKTOP, "light")
     assert [drawing for drawing, _ in shown] == ["timeline.svg"], f"{name}: at 1280 px {shown}"
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.requires_browser
 @pytest.mark.parametrize("output", ["epub", "html"])
-def test_timeline_phone_checks_catch_planted_defects(output: str, browser, request):
+def test_timeline_phone_checks_catch_planted_defects(output: str, phone_tab, request):
     """The wide drawing forced onto the phone, and a narrow Source column whose
     words may break anywhere: each is reported with the page's name."""
     folder = request.getfixturevalue(FIXTURES["en", output])
     name = f"en {output}: {PAGES[output]}"
-    shown, _, _ = problems_on(browser, folder / PAGES[output], PHONE, "light", WIDE_ON_PHONE)
+    shown, _, _ = problems_on(phone_tab, folder / PAGES[output], PHONE, "light", WIDE_ON_PHONE)
     found = check_figure(shown, name, "360 px, light")
     assert found and PAGES[output] in found[0] and "timeline.svg" in found[0], found
-    _, split, _ = problems_on(browser, folder / PAGES[output], PHONE, "light", NARROW_COLUMN)
+    _, split, _ = problems_on(phone_tab, folder / PAGES[output], PHONE, "light", NARROW_COLUMN)
     found = check_words(split, name, "360 px, light")
     assert found and PAGES[output] in found[0] and "/" in found[0], found
