@@ -10,7 +10,6 @@ indexes have the same groups in the same order, in each edition.
 from __future__ import annotations
 
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -57,18 +56,10 @@ def test_plain_sphinx_fails_the_same_check(app) -> None:
 
 # -- The book: one filing in every format ---------------------------------------------
 
-def letter(text: str) -> str:
-    """A head as pdftotext extracts it, as a letter: a Korean head's glyph
-    comes out as a halfwidth letter (ﾡ), which NFKC turns into the
-    conjoining jamo (ᄀ), named like the letter it is written as (ㄱ)."""
-    text = unicodedata.normalize("NFKC", text)
-    name = unicodedata.name(text, "")
-    return unicodedata.lookup(name.replace("CHOSEONG", "LETTER")) if "CHOSEONG" in name else text
-
-
 def pdf_heads(pdf: Path) -> list[str]:
     """The index's group heads in the PDF, in reading order (page, column,
-    top to bottom): the lines of one character that is not a digit."""
+    top to bottom): the lines of one character that is not a digit, as the
+    PDF's text layer gives them (what a reader's search or copy finds)."""
     first, last = index_pages(pdf)
     layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
                             capture_output=True, check=True).stdout
@@ -79,7 +70,7 @@ def pdf_heads(pdf: Path) -> list[str]:
         for line in page.iterfind(".//x:line", x):
             words = [word.text.strip() for word in line.iterfind("x:word", x)]
             if len(words) == 1 and len(words[0]) == 1 and not words[0].isdigit():
-                heads.append((number, float(line.get("xMin")) > middle, float(line.get("yMin")), letter(words[0])))
+                heads.append((number, float(line.get("xMin")) > middle, float(line.get("yMin")), words[0]))
     return [head for *_where, head in sorted(heads)]
 
 

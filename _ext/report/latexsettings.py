@@ -91,7 +91,10 @@ KOREAN_PREAMBLE = r"""
 \let\reportlettergroup\sphinxstyleindexlettergroup
 \renewcommand\sphinxstyleindexlettergroup[1]{%
   \ifx\hindexhead#1\expandafter\reporthangulgroup\else\reportlettergroup{#1}\fi}
-\newcommand\reporthangulgroup[1]{\reportlettergroup{\hindexhead{#1}}}
+% The head's glyph is the font's for two characters, the letter (ㄱ, U+3131)
+% and its halfwidth form (ﾡ, U+FFA1), and the PDF's text layer gave the
+% second: a search for ㄱ found no head. Each head carries its own text.
+\newcommand\reporthangulgroup[1]{\reportlettergroup{\XeTeXgenerateactualtext=1 \hindexhead{#1}}}
 """
 #: Typography of every edition's PDF.
 TYPOGRAPHY = r"""
