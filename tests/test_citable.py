@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -176,6 +177,30 @@ def test_pdf_colophon_cites_the_edition(request, language: str) -> None:
     assert text.count(compact(expected["url"])) >= 2
     assert compact(f"version = {{{VERSION}}}") in text
     assert compact(f"@techreport{{{SLUG}") in text
+    # Copied from the PDF, the BibTeX entry is one a reference manager reads:
+    # no line of it broken with LaTeX's continuation marks (␣ … ↪).
+    pdf = request.getfixturevalue("pdf_file" if language == "en" else "ko_pdf_file")
+    entry = pdf_bibtex(pdf)
+    assert not check_bibtex(entry, expected), f"{pdf.name}: the BibTeX entry as copied:\n{entry}"
+
+
+def pdf_bibtex(pdf: Path) -> str:
+    """The colophon's BibTeX entry as the PDF's text layer gives it, laid out
+    as on the page: from its @techreport line to the closing brace."""
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    found = re.search(r"^\s*@techreport\{.*?^\s*\}\s*$", layout, re.MULTILINE | re.DOTALL)
+    return found.group(0) if found else ""
+
+
+def test_pdf_bibtex_check_sees_a_line_broken_by_latex() -> None:
+    """What the check above reads when LaTeX breaks a long line of the entry."""
+    expected = edition("en")
+    entry = citation.bibtex(citation.of(REPORT))
+    title = next(line for line in entry.splitlines() if line.lstrip().startswith("title"))
+    cut = title.index(" of ") if " of " in title else len(title) // 2
+    broken = entry.replace(title, title[:cut] + "\u2423\n,\u2192" + title[cut:])
+    assert check_bibtex(broken, expected), broken
 
 
 def test_bibtex_check_sees_a_wrong_version() -> None:
@@ -240,6 +265,23 @@ def test_values_are_text_in_bibtex() -> None:
     entry = parse_string(citation.bibtex(citation.of(odd)), "bibtex").entries[SLUG]
     assert entry.fields["title"] == (r"{Peace \& Prosperity \{100\%\}: A \#1 Test\_Case "
                                      r"\textasciitilde{}\$\textasciicircum{}\textbackslash{}}")
+
+
+@pytest.mark.parametrize("title, subtitle", [
+    ("A Title Long Enough to Need Three Lines of the Entry",
+     "Which the PDF Sets in Code, and of Which No Line May Run Past the Column Where LaTeX Breaks It"),
+    ("한미 관계", "동맹의 역사, 현황과 미래, 그리고 두 나라가 함께 걸어온 칠십여 년의 기록과 앞으로의 과제"),
+])
+def test_long_values_go_on_over_the_next_line(title: str, subtitle: str) -> None:
+    """No line of the entry wider than the PDF sets whole (a Hangul character
+    two columns), and the title reads back as written."""
+    entry = citation.bibtex(citation.of({**REPORT, "title": title, "subtitle": subtitle}))
+    wide = [line for line in entry.splitlines() if citation._columns(line) > citation.BIBTEX_WIDTH]
+    lines = entry.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("  title "))
+    end = next(n for n, line in enumerate(lines) if n >= start and line.endswith("},"))
+    assert not wide and end > start, entry  # the title went on over the next line
+    assert parse_string(entry, "bibtex").entries[SLUG].fields["title"] == f"{{{title}: {subtitle}}}"
 
 
 def test_release_includes_the_bib_and_ris(tmp_path: Path) -> None:

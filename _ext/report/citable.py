@@ -68,7 +68,10 @@ class ReportCitation(SphinxDirective):
             text = citation.bibtex(c, str(_("Policy report")))
             block = nodes.literal_block(text, text, language="bibtex", classes=["report-citation"],
                                         translatable=False)
-            return [block]
+            # The PDF keeps the entry on one page: split, the page's foot and
+            # the next one's head lie between its lines for a reader copying it.
+            keep = nodes.raw("", f"\\needspace{{{text.count(chr(10)) + 2}\\baselineskip}}\n", format="latex")
+            return [keep, block]
         paragraph = nodes.paragraph(classes=["report-citation"], translatable=False)
         for kind, text in citation.chicago(c, str(_("Version"))):
             if kind == "title":

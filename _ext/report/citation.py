@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -135,6 +136,32 @@ def _bib(text: str) -> str:
     return re.sub(r"[\\{}&%$#_~^]", lambda m: _BIB_ESCAPES[m.group()], text)
 
 
+#: Columns a line of the entry may take: the PDF sets a code line of 77
+#: columns whole (the url line) and broke one of 80 with LaTeX's continuation
+#: marks (␣ … ↪), which a reader copying the entry would paste into the title.
+BIBTEX_WIDTH = 77
+
+
+def _columns(text: str) -> int:
+    """Columns TEXT takes in a code font: a Hangul or other wide character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _field(name: str, width: int, value: str) -> str:
+    """`name = {value}`, the value broken at spaces onto lines of BIBTEX_WIDTH
+    columns at most, each continuation under the value's first character
+    (BibTeX reads a line break in a value as a space)."""
+    head = f"  {name.ljust(width)} = {{"
+    words = f"{value}}}".split(" ")
+    lines = [head + words[0]]
+    for word in words[1:]:
+        if _columns(f"{lines[-1]} {word}") > BIBTEX_WIDTH:
+            lines.append(" " * len(head) + word)
+        else:
+            lines[-1] += f" {word}"
+    return "\n".join(lines)
+
+
 def bibtex(c: Citation, kind: str = "Policy report") -> str:
     """A @techreport entry (BibTeX's own type, which biblatex reads as @report).
 
@@ -153,7 +180,9 @@ def bibtex(c: Citation, kind: str = "Policy report") -> str:
         ("langid", LANGIDS.get(c.language, c.language)),
     ]
     width = max(len(name) for name, _value in fields)
-    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
+    # The URL is never broken: a url field is read verbatim.
+    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" if name == "url" else _field(name, width, value)
+                       for name, value in fields)
     return f"@techreport{{{c.key},\n{body},\n}}\n"
 
 
