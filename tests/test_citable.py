@@ -180,17 +180,28 @@ def test_pdf_colophon_cites_the_edition(request, language: str) -> None:
     # Copied from the PDF, the BibTeX entry is one a reference manager reads:
     # no line of it broken with LaTeX's continuation marks (␣ … ↪).
     pdf = request.getfixturevalue("pdf_file" if language == "en" else "ko_pdf_file")
-    entry = pdf_bibtex(pdf)
+    page, entry = pdf_bibtex(pdf)
     assert not check_bibtex(entry, expected), f"{pdf.name}: the BibTeX entry as copied:\n{entry}"
+    # The paragraph that leads into it ("The same citation in BibTeX:") is on
+    # the same page, not left at the foot of the one before.
+    site = request.getfixturevalue("html_dir" if language == "en" else "ko_html_dir")
+    lead_in = html.parse(str(site / "backmatter" / "colophon.html")).xpath(
+        "//div[contains(@class, 'report-citation')]/preceding-sibling::p[1]")
+    assert lead_in and compact(text_of(lead_in[0])) in compact(page), (
+        f"{pdf.name}: the lead-in {text_of(lead_in[0]) if lead_in else None!r} is not on the entry's page")
 
 
-def pdf_bibtex(pdf: Path) -> str:
-    """The colophon's BibTeX entry as the PDF's text layer gives it, laid out
-    as on the page: from its @techreport line to the closing brace."""
+def pdf_bibtex(pdf: Path) -> tuple[str, str]:
+    """The page of the PDF holding the colophon's BibTeX entry, and the entry,
+    as the PDF's text layer gives them laid out as on the page (the entry from
+    its @techreport line to the closing brace)."""
     layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
                             capture_output=True, text=True, check=True).stdout
-    found = re.search(r"^\s*@techreport\{.*?^\s*\}\s*$", layout, re.MULTILINE | re.DOTALL)
-    return found.group(0) if found else ""
+    for page in layout.split("\f"):
+        found = re.search(r"^\s*@techreport\{.*?^\s*\}\s*$", page, re.MULTILINE | re.DOTALL)
+        if found:
+            return page, found.group(0)
+    return "", ""
 
 
 def test_pdf_bibtex_check_sees_a_line_broken_by_latex() -> None:

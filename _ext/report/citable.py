@@ -25,6 +25,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.locale import _
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from report import citation, identity
@@ -68,10 +69,7 @@ class ReportCitation(SphinxDirective):
             text = citation.bibtex(c, str(_("Policy report")))
             block = nodes.literal_block(text, text, language="bibtex", classes=["report-citation"],
                                         translatable=False)
-            # The PDF keeps the entry on one page: split, the page's foot and
-            # the next one's head lie between its lines for a reader copying it.
-            keep = nodes.raw("", f"\\needspace{{{text.count(chr(10)) + 2}\\baselineskip}}\n", format="latex")
-            return [keep, block]
+            return [block]
         paragraph = nodes.paragraph(classes=["report-citation"], translatable=False)
         for kind, text in citation.chicago(c, str(_("Version"))):
             if kind == "title":
@@ -106,6 +104,28 @@ def write_cite_files(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / path).write_text(text, encoding="utf-8", newline="")
 
 
+class CitationOnOnePage(SphinxPostTransform):
+    """The PDF keeps the BibTeX entry on one page, with the paragraph that leads
+    into it: split, the page's foot and the next one's head would lie between
+    its lines for a reader copying it, and the lead-in ("… as follows") would
+    end a page."""
+
+    builders = ("latex",)
+    default_priority = 900
+
+    def run(self, **kwargs) -> None:
+        for block in list(self.document.findall(nodes.literal_block)):
+            if "report-citation" not in block["classes"]:
+                continue
+            first, lines = block, block.astext().count("\n") + 2
+            lead_in = block.previous_sibling()
+            if isinstance(lead_in, nodes.paragraph):
+                # A line or two of text, taken generously at three.
+                first, lines = lead_in, lines + 3
+            first.parent.insert(first.parent.index(first),
+                                nodes.raw("", f"\\needspace{{{lines}\\baselineskip}}\n", format="latex"))
+
+
 def setup(app: Sphinx):
     # Titles, author and address of the edition are set at config-inited.
     app.setup_extension("report.edition")
@@ -113,6 +133,7 @@ def setup(app: Sphinx):
     app.add_config_value("report_toml", "", "", types=frozenset({str}))
     app.connect("config-inited", note_report_toml)
     app.add_directive("report-citation", ReportCitation)
+    app.add_post_transform(CitationOnOnePage)
     app.connect("html-page-context", add_citation_meta)
     app.connect("build-finished", write_cite_files)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
