@@ -568,6 +568,69 @@ def test_icons_show_without_fontawesome_js(page, server: str) -> None:
     assert glyph not in ("none", "normal", ""), glyph
 
 
+# What is wrong with the previous and next links of the page shown: a part
+# of a link (its arrow, its title) outside the link or the screen, or a word
+# of a title broken inside (a break at a hyphen or a dash is between words).
+PREV_NEXT_PROBLEMS = r"""() => [...document.querySelectorAll('.prev-next-area a')].flatMap(a => {
+  const found = [], box = a.getBoundingClientRect();
+  for (const part of a.querySelectorAll('i, .prev-next-title')) {
+    const r = part.getBoundingClientRect(), name = part.tagName === 'I' ? 'its arrow' : 'its title';
+    if (r.left < 0 || r.right > innerWidth || r.left < box.left - 0.5 || r.right > box.right + 0.5)
+      found.push(`${a.className}: ${name} at ${Math.round(r.left)}-${Math.round(r.right)} px, the link at `
+                 + `${Math.round(box.left)}-${Math.round(box.right)} px`);
+  }
+  const walker = document.createTreeWalker(a.querySelector('.prev-next-title') || a, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    for (const word of node.data.matchAll(/[^\s\-\u2013\u2014]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) found.push(`${a.className}: "${word[0]}" broken across lines`);
+    }
+  }
+  return found;
+})"""
+
+
+def prev_next_problems(page, url: str, theme_only: bool = False) -> list[str]:
+    # The load event comes after every style sheet; the icon font is waited
+    # for. No requests are checked here, so no quiet network (helpers.goto).
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    if theme_only:  # the page without site.css: the theme's own layout
+        page.evaluate("document.querySelector('link[href*=\"site.css\"]').disabled = true")
+    return page.evaluate(PREV_NEXT_PROBLEMS)
+
+
+@pytest.fixture(scope="module")
+def narrow_tab(browser):
+    """A tab as wide as the narrowest phone the site is read on."""
+    with tab(browser, viewport={"width": 320, "height": 640}) as page:
+        yield page
+
+
+@pytest.mark.requires_browser
+@pytest.mark.parametrize("edition", ["html_dir", "ko_html_dir"])
+def test_previous_and_next_links_fit_a_phone(narrow_tab, request, edition: str) -> None:
+    """At 320 px every page's previous and next links show their arrows on the
+    screen and no word of their titles is broken (site.css stacks them)."""
+    site = request.getfixturevalue(edition)
+    with serve(site) as url:
+        problems = [f"{name}: {problem}" for name in pages_of(site)
+                    for problem in prev_next_problems(narrow_tab, url + name)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.requires_browser
+def test_prev_next_check_sees_the_links_side_by_side(narrow_tab, html_dir: Path) -> None:
+    """The theme's own layout on a phone (the links side by side, without
+    site.css) fails the check above, naming the link and what is wrong."""
+    with serve(html_dir) as url:
+        problems = prev_next_problems(narrow_tab, url + CHAPTER, theme_only=True)
+    assert any(p.startswith("right-next: its arrow at") for p in problems), problems
+
+
 @pytest.mark.requires_browser
 def test_a_chapter_prints_cleanly(page, server: str, screenshots: Path) -> None:
     goto(page, server + CHAPTER)
