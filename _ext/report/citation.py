@@ -180,9 +180,8 @@ def bibtex(c: Citation, kind: str = "Policy report") -> str:
         ("langid", LANGIDS.get(c.language, c.language)),
     ]
     width = max(len(name) for name, _value in fields)
-    # The URL is never broken: a url field is read verbatim.
-    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" if name == "url" else _field(name, width, value)
-                       for name, value in fields)
+    # A URL has no spaces, so the url field (read verbatim) is never broken.
+    body = ",\n".join(_field(name, width, value) for name, value in fields)
     return f"@techreport{{{c.key},\n{body},\n}}\n"
 
 
