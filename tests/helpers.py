@@ -625,6 +625,43 @@ def goto(page, url: str):
     return response
 
 
+# Every word inside the elements SELECTOR finds that lies on two lines, with
+# "/" where it breaks. A word may break after any character of BREAKS (a
+# regular expression's character class: hyphens, dashes), so each part of it
+# is checked on its own. page.evaluate(SPLIT_WORDS, [selector, breaks]).
+SPLIT_WORDS = r"""([selector, breaks]) => {
+    const lineOf = (node, start, end) => {
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, end);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        return rects.length ? Math.round(rects[0].top + rects[0].height / 2) : null;
+    };
+    const words = new RegExp(`[^\\s${breaks}]+`, 'g'), split = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(words)) {
+                const word = match[0], start = match.index;
+                let line = lineOf(node, start, start + 1);
+                for (let i = 1; i < word.length; i++) {
+                    const next = lineOf(node, start + i, start + i + 1);
+                    if (next !== null && line !== null && Math.abs(next - line) > 2) {
+                        split.push(word.slice(0, i) + '/' + word.slice(i));
+                        break;
+                    }
+                    line = next ?? line;
+                }
+            }
+        }
+    }
+    return split;
+}"""
+#: What a word may break after: hyphens, and the en and em dash.
+HYPHENS = r"\-\u2010\u2011\u00ad"
+DASHES = r"\-\u2013\u2014"
+
+
 @contextlib.contextmanager
 def tab(browser, **options) -> Iterator:
     """One page, in a browser context of its own made with OPTIONS, for a run of

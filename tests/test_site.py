@@ -29,8 +29,8 @@ from lxml import etree, html
 from PIL import Image
 from pypdf import PdfReader
 
-from helpers import (HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, Quiet, Recorder, goto, make,
-                     listening, pages_of, serve, tab, visit)
+from helpers import (DASHES, HANGUL, IN_CI, REPORT, ROOT, SLUG, SOURCE_DATE_EPOCH, SPLIT_WORDS, Quiet, Recorder,
+                     goto, listening, make, pages_of, serve, tab, visit)
 
 BASE_URL = REPORT["base_url"]
 BASE_PATH = urlsplit(BASE_URL).path  # "/en/latest/": the site is served there
@@ -569,9 +569,8 @@ def test_icons_show_without_fontawesome_js(page, server: str) -> None:
 
 
 # What is wrong with the page shown on a phone: wider than the screen (it
-# scrolls sideways), a part of a previous or next link (its arrow, its title)
-# outside the link or the screen, or a word of such a title broken inside (a
-# break at a hyphen or a dash is between words).
+# scrolls sideways), or a part of a previous or next link (its arrow, its
+# title) outside the link or the screen.
 PHONE_PROBLEMS = r"""() => [
   ...(document.documentElement.scrollWidth > innerWidth
       ? [`the page is ${document.documentElement.scrollWidth} px wide`] : []),
@@ -583,28 +582,22 @@ PHONE_PROBLEMS = r"""() => [
       found.push(`${a.className}: ${name} at ${Math.round(r.left)}-${Math.round(r.right)} px, the link at `
                  + `${Math.round(box.left)}-${Math.round(box.right)} px`);
   }
-  const walker = document.createTreeWalker(a.querySelector('.prev-next-title') || a, NodeFilter.SHOW_TEXT);
-  for (let node; (node = walker.nextNode());) {
-    for (const word of node.data.matchAll(/[^\s\-\u2013\u2014]+/g)) {
-      const range = document.createRange();
-      range.setStart(node, word.index);
-      range.setEnd(node, word.index + word[0].length);
-      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-      if (lines.size > 1) found.push(`${a.className}: "${word[0]}" broken across lines`);
-    }
-  }
   return found;
 })]"""
 
 
-def phone_problems(page, url: str, theme_only: bool = False) -> list[str]:
+def phone_problems(page, url: str, theme_only: bool = False, plant: str = "") -> list[str]:
     # The load event comes after every style sheet; the icon font is waited
     # for. No requests are checked here, so no quiet network (helpers.goto).
     page.goto(url, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
     if theme_only:  # the page without site.css: the theme's own layout
         page.evaluate("document.querySelector('link[href*=\"site.css\"]').disabled = true")
-    return page.evaluate(PHONE_PROBLEMS)
+    if plant:
+        page.add_style_tag(content=plant)
+    # A word of a link's title broken inside (a break at a hyphen or a dash is between words).
+    split = page.evaluate(SPLIT_WORDS, [".prev-next-area a .prev-next-title", DASHES])
+    return page.evaluate(PHONE_PROBLEMS) + [f"a previous or next title: {word} broken across lines" for word in split]
 
 
 @pytest.fixture(scope="module")
@@ -630,11 +623,16 @@ def test_every_page_fits_a_narrow_phone(narrow_tab, request, edition: str) -> No
 def test_phone_check_sees_the_themes_own_layout(narrow_tab, html_dir: Path) -> None:
     """Without site.css, the theme's layout fails the check above on a chapter
     with a long title: the heading's permalink makes the page wider than the
-    screen, and the next link's arrow lies past its edge."""
+    screen, and the next link's arrow lies past its edge. A title broken inside
+    a word is named with "/" where it breaks."""
     with serve(html_dir) as url:
         problems = phone_problems(narrow_tab, url + "chapters/03-key-issues.html", theme_only=True)
+        # And titles whose words may break anywhere, in a column too narrow for them.
+        split = phone_problems(narrow_tab, url + "chapters/03-key-issues.html", plant=(
+            ".prev-next-area a .prev-next-title { width: 4em; overflow-wrap: anywhere; }"))
     assert any(p.startswith("the page is") for p in problems), problems
     assert any(p.startswith("right-next: its arrow at") for p in problems), problems
+    assert any(p.startswith("a previous or next title:") and "/" in p for p in split), split
 
 
 @pytest.mark.requires_browser

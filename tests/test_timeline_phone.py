@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import tab
+from helpers import HYPHENS, SPLIT_WORDS, tab
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -35,36 +35,8 @@ SHOWN_FIGURES = """() => [...document.querySelectorAll('#fig-timeline img')]
     .filter(img => img.getBoundingClientRect().width > 0)
     .map(img => ({src: img.src, width: img.getBoundingClientRect().width}))"""
 
-# Every word of the Source column that lies on two lines, with "/" where it breaks.
-SPLIT_WORDS = r"""() => {
-    const lineOf = (node, start, end) => {
-        const range = document.createRange();
-        range.setStart(node, start);
-        range.setEnd(node, end);
-        const rects = [...range.getClientRects()].filter(r => r.width > 0);
-        return rects.length ? Math.round(rects[0].top + rects[0].height / 2) : null;
-    };
-    const split = [];
-    for (const cell of document.querySelectorAll('table.timeline-table tbody td:last-child')) {
-        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            for (const match of node.data.matchAll(/\S+/g)) {
-                const word = match[0], start = match.index;
-                if (/[-\u2010\u2011\u00ad]/.test(word)) continue;  // may break after its hyphen
-                let line = lineOf(node, start, start + 1);
-                for (let i = 1; i < word.length; i++) {
-                    const next = lineOf(node, start + i, start + i + 1);
-                    if (next !== null && line !== null && Math.abs(next - line) > 2) {
-                        split.push(word.slice(0, i) + '/' + word.slice(i));
-                        break;
-                    }
-                    line = next ?? line;
-                }
-            }
-        }
-    }
-    return split;
-}"""
+# The Source column's cells, whose words may break after a hyphen only.
+SOURCE_CELLS = ["table.timeline-table tbody td:last-child", HYPHENS]
 
 # What the checks must catch: the wide drawing shown on a phone, and a Source
 # column too narrow for its words, with words allowed to break anywhere.
@@ -111,7 +83,7 @@ def problems_on(page, page_file: Path, viewport: dict, scheme: str,
     page.goto(page_file.as_uri())
     if plant:
         page.add_style_tag(content=plant)
-    return (figure_text_px(page), page.evaluate(SPLIT_WORDS),
+    return (figure_text_px(page), page.evaluate(SPLIT_WORDS, SOURCE_CELLS),
             page.evaluate("document.documentElement.scrollWidth"))
 
 
