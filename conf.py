@@ -31,13 +31,13 @@ today_fmt = "%d %B %Y"
 # -- General ------------------------------------------------------------------
 extensions = [
     "myst_parser",
+    "report.pybtex_plugins",  # speed: pybtex's plugins looked up once (before sphinxcontrib.bibtex asks)
     "sphinxcontrib.bibtex",
     "report.fontcheck",  # each font the build names is installed, else one line names its package
     # Title, metadata and PDF typography follow -D language=ko (docs/korean-edition.md).
     "report.edition",
     "report.i18n",  # unique ids in translated pages
     "report.search",  # a search language for Korean, which Sphinx lacks
-    "report.pybtex_plugins",  # speed: one plugin lookup, not one a citation
     "report.bibmemo",  # speed: the bibliography formatted again only when its inputs change
     "report.citestyle",  # author–date citations and list (bibtex_*_style = "report")
     "report.citelinks",  # citations and entries linked both ways; the website's popover

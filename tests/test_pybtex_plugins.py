@@ -43,3 +43,34 @@ def test_the_check_sees_a_scan(monkeypatch) -> None:
     monkeypatch.setattr(pybtex.plugin, "entry_points", scan)
     with pytest.raises(AssertionError, match="scan"):
         pybtex.plugin.find_plugin("pybtex.backends", "markdown")
+
+
+def test_other_plugins_are_found_in_one_reading_of_the_entry_points(monkeypatch) -> None:
+    """The docutils backend, the styles' parts and sphinxcontrib-bibtex's
+    referencing styles: one reading of the installed packages for all."""
+    import importlib.metadata
+
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    from report import pybtex_plugins
+
+    pybtex_plugins.setup(None)
+    readings = []
+    original = importlib.metadata.entry_points
+
+    def reading(**kwargs):
+        readings.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", reading)
+    pybtex_plugins.installed_entry_points.cache_clear()
+    pybtex_plugins.entry_points.cache_clear()
+    found = [pybtex.plugin.find_plugin(group, name).__module__ for group, name in (
+        ("pybtex.backends", "docutils"), ("pybtex.style.names", "plain"), ("pybtex.style.names", "last"),
+        ("pybtex.style.labels", "number"), ("pybtex.style.sorting", "none"))]
+    found.append(sphinxcontrib.bibtex.plugin.find_plugin("sphinxcontrib.bibtex.style.referencing", "foot").__module__)
+    assert found == ["pybtex_docutils", "pybtex.style.names.plain", "sphinxcontrib.bibtex.style.names.last",
+                     "pybtex.style.labels.number", "pybtex.style.sorting.none",
+                     "sphinxcontrib.bibtex.style.referencing.foot"]
+    assert len(readings) == 1, f"the installed entry points were read {len(readings)} times"

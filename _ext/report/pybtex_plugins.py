@@ -9,7 +9,11 @@ With the report's ~200 citations that is over half a second for each of the
 html, epub and latex builders, and in a 100-chapter book 40% of the html build
 (``make bench``; docs/performance.md). pybtex checks plugins registered at run
 time before entry points, so registering the very class the entry point names
-turns each lookup into a dictionary hit.
+turns each lookup into a dictionary hit. The other plugins (the docutils
+backend, the styles' names, labels and sorting, sphinxcontrib-bibtex's
+referencing styles: a dozen lookups a build) are found in one reading of
+the installed entry points, kept for the process: packages are not
+installed while a build runs.
 
 **LaTeX decoding.** Every field of every entry is decoded from LaTeX by
 latexcodec's pure-Python lexer each time an entry is formatted, and
@@ -26,6 +30,7 @@ build's).
 
 import codecs
 import functools
+import importlib.metadata
 import re
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -52,7 +57,25 @@ def text_from_latex(cls, latex):
     return LaTeXParser(decode_latex(latex)).parse()
 
 
+@functools.lru_cache(maxsize=None)
+def installed_entry_points():
+    return importlib.metadata.entry_points()
+
+
+@functools.lru_cache(maxsize=None)
+def entry_points(*, group: str, name: str):
+    """pybtex's lookup of one plugin, from one reading of the installed packages."""
+    return installed_entry_points().select(group=group, name=name)
+
+
 def setup(app):
+    # Before the registrations below, which look the names up too;
+    # sphinxcontrib-bibtex's own plugins (its referencing styles) are found
+    # the same way.
+    pybtex.plugin.entry_points = entry_points
+    import sphinxcontrib.bibtex.plugin  # after: importing the package looks plugins up
+
+    sphinxcontrib.bibtex.plugin.entry_points = entry_points
     # force=True: the name is already an entry point; without it pybtex keeps
     # the slow path and returns False.
     # "text" is the same backend's alias, which report.citefields asks for.
