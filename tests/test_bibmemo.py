@@ -87,3 +87,30 @@ def test_a_formatting_that_warned_warns_again(project, make_app, formattings) ->
     again = build(make_app, project)
     assert len(formattings) == 3
     assert "title" in again.warning.getvalue(), again.warning.getvalue()
+
+
+def test_each_entry_is_formatted_once_for_the_list_and_its_tooltip(project, make_app, monkeypatch) -> None:
+    """report.citestyle: sphinxcontrib-bibtex asks the style for each entry
+    twice (the list, the citations' tooltips); it is formatted once."""
+    from lxml import html
+
+    from report.citestyle import AuthorDateStyle
+
+    formatted: list[str] = []
+    original = AuthorDateStyle._format
+
+    def counted(self, label, entry):
+        formatted.append(entry.key)
+        return original(self, label, entry)
+
+    monkeypatch.setattr(AuthorDateStyle, "_format", counted)
+    replace_once(project / "text.md", "{cite:p}`one`", "{cite:p}`one,two`")
+    app = make_app("html", srcdir=project, confoverrides={
+        "extensions": ["myst_parser", "sphinxcontrib.bibtex", "report.bibmemo", "report.citestyle"],
+        "bibtex_default_style": "report", "bibtex_reference_style": "report"})
+    app.build()
+    assert sorted(formatted) == ["one", "two"], f"formatted: {formatted}"
+    # The tooltip is the list's entry, word for word.
+    page = html.parse(str(Path(app.outdir) / "text.html"))
+    tooltips = page.xpath("//a[contains(@class, 'reference')]/@title")
+    assert len(tooltips) == 2 and all(t in " ".join(listed(app)) for t in tooltips), (tooltips, listed(app))

@@ -73,6 +73,10 @@ class AuthorDateStyle(BaseStyle):
         self.sort = self.sort_entries
         self.format_labels = self.label_entries
         self.dates: dict[str, str] = {}
+        # sphinxcontrib-bibtex asks this style for each entry twice, for the
+        # list and for the citations' tooltips (they have no style of their
+        # own): formatted once, the same entry given for both.
+        self._formatted: dict[tuple[str, str], FormattedEntry] = {}
 
     def sort_entries(self, entries):
         return sorted(entries, key=lambda e: (sort_name(e), year_of(e) or "9999",
@@ -83,6 +87,12 @@ class AuthorDateStyle(BaseStyle):
         return [f"{cited_name(e)} {self.dates[e.key]}" for e in sorted_entries]
 
     def format_entry(self, label, entry, bib_data=None):
+        key = (label, entry.key)
+        if key not in self._formatted:
+            self._formatted[key] = self._format(label, entry)
+        return self._formatted[key]
+
+    def _format(self, label, entry):
         date_label = self.dates.get(entry.key) or date_labels([entry])[entry.key]
         fields = entry.fields
         name = listed_name(entry)
