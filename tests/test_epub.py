@@ -348,6 +348,12 @@ def test_stylesheet_is_the_projects_and_relative(epub_dir: Path):
     assert not unused, f"unused theme files in the EPUB: {unused}"
 
 
+def test_the_websites_sitemap_is_not_made_for_the_epub(epub_file: Path):
+    """sphinx-sitemap acts for the website's builders only (report.site;
+    test_site.py reads the website's)."""
+    assert not (epub_file.parent / "sitemap.xml").exists(), f"sitemap.xml in {epub_file.parent}"
+
+
 def test_archive_layout(epub_file: Path):
     with zipfile.ZipFile(epub_file) as archive:
         infos = archive.infolist()

@@ -17,6 +17,11 @@ paragraph as Sphinx renders it, without its citations, cut at a word.
 External links. Every link to another site carries ``rel="noopener"``, so the
 page it opens cannot reach back into this one through ``window.opener``.
 
+Sitemap. sphinx-sitemap acts for every builder: it starts a
+``multiprocessing`` manager process for its queue of pages (a sixtieth of a
+second) in the EPUB and LaTeX builds too, and leaves a sitemap.xml in the
+EPUB's folder. Its handlers are run for the website's builders only.
+
 Bibliography entries. docutils writes each citation as
 ``<div role="doc-biblioentry">`` inside ``<div role="list">``; DPUB-ARIA 1.1
 deprecates that role, and axe-core reports the list as missing its list items
@@ -25,6 +30,7 @@ deprecates that role, and axe-core reports the list as missing its list items
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -50,6 +56,26 @@ CARD_SIZE = (1200, 630)
 # An author–year citation as sphinxcontrib-bibtex renders it: "[USFK, 2024]".
 CITATION = re.compile(r"\s*\[[^\[\]]*\b\d{4}[a-z]?\]")
 DESCRIPTION_LENGTH = 200
+
+
+# -- Sitemap --------------------------------------------------------------------------
+
+def _for_websites(handler):
+    @functools.wraps(handler)
+    def run(app, *args):
+        if app.builder.name in HTML_BUILDERS:
+            return handler(app, *args)
+        return None
+    return run
+
+
+def sitemap_for_websites_only(app: Sphinx) -> None:
+    """Each of sphinx-sitemap's event handlers, connected again to run for the website only."""
+    for event, listeners in list(app.events.listeners.items()):
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", None) == "sphinx_sitemap":
+                app.disconnect(listener.id)
+                app.connect(event, _for_websites(listener.handler), priority=listener.priority)
 
 
 # -- Sharing card ---------------------------------------------------------------------
@@ -240,4 +266,6 @@ def setup(app: Sphinx):
     app.connect("html-page-context", add_cover)
     app.connect("build-finished", write_card)
     app.add_post_transform(NoopenerExternalLinks)
+    app.setup_extension("sphinx_sitemap")
+    sitemap_for_websites_only(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
