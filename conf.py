@@ -62,7 +62,7 @@ extensions = [
     "report.notfound",  # the 404 page, styled at any address (docs/website.md)
     "report.site",
     "report.sidebar",  # speed: the sidebar rendered once per folder, not once per page
-    "report.selectors",  # speed: the theme's simple CSS selectors matched without soupsieve's parser
+    "report.simpleselect",  # speed: the theme's simple CSS selectors matched without soupsieve's parser
     "report.downloads",  # the whole report as PDF and EPUB, from every page
     # Every page links to the same page in the other edition (English ⇄ 한국어).
     "report.switch",

@@ -5,6 +5,7 @@ that grows past that is split by job, as report.identityforms was."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from helpers import ROOT
@@ -45,3 +46,26 @@ def test_a_long_module_and_a_long_class_are_named(tmp_path: Path) -> None:
         "grown.py: 311 lines (at most 300: split it by job)",
         "grown.py:1: class Grown is 161 lines (at most 150)",
     ]
+
+
+# A script in a folder runs with that folder first on sys.path
+# (`python _ext/report/cover.py`, the cover's preview; `scripts/build.py`), so
+# a module named like one of Python's own hides it from every import there:
+# a report.selectors once broke `import subprocess`. "site" is imported
+# before the script's folder is on the path.
+STDLIB_ALLOWED = {"site"}
+
+
+def stdlib_names(paths: list[Path]) -> list[str]:
+    return sorted(f"{p.parent.name}/{p.name}" for p in paths
+                  if p.stem in sys.stdlib_module_names and p.stem not in STDLIB_ALLOWED)
+
+
+def test_no_module_hides_one_of_pythons_own() -> None:
+    clashes = stdlib_names(code_files())
+    assert not clashes, f"named like a module of Python's standard library: {clashes}; rename it"
+
+
+def test_a_module_named_like_pythons_own_is_named(tmp_path: Path) -> None:
+    assert stdlib_names([tmp_path / "selectors.py", tmp_path / "site.py", tmp_path / "cover.py"]) == \
+        [f"{tmp_path.name}/selectors.py"]

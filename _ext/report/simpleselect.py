@@ -13,7 +13,7 @@ The theme's module is given a BeautifulSoup whose tags answer a selector of
 that shape (a tag name and a class, ``>`` between them) by walking the tree
 themselves, in document order, as soupsieve does; any other selector, or
 one with namespaces, flags or a limit, still goes to soupsieve. The pages
-are byte-identical (tests/test_selectors.py compares both answers on the
+are byte-identical (tests/test_simpleselect.py compares both answers on the
 website's own sidebar and contents).
 """
 

@@ -1,4 +1,4 @@
-"""report.selectors: the theme's CSS selectors are matched without compiling
+"""report.simpleselect: the theme's CSS selectors are matched without compiling
 soupsieve's selector parser, with soupsieve's answers.
 
 On a small root with the book's theme (a sidebar two levels deep, pages with
@@ -17,7 +17,7 @@ import pytest
 import soupsieve.css_parser
 from bs4 import BeautifulSoup, Tag
 
-from report import selectors
+from report import simpleselect
 
 # What pydata-sphinx-theme asks (toctree.py): "li.toctree-l<N> > details" for each
 # level the sidebar opens (show_navbar_depth, 3 in the root), the others as written.
@@ -43,7 +43,7 @@ def compiled(monkeypatch) -> list[str]:
 
 def build(make_app, rootdir: Path, tmp_path: Path, extensions: list[str]) -> Path:
     srcdir = tmp_path / "selectors"
-    shutil.copytree(rootdir / "test-selectors", srcdir)
+    shutil.copytree(rootdir / "test-simpleselect", srcdir)
     app = make_app("html", srcdir=srcdir, confoverrides={"extensions": extensions})
     app.build()
     assert not app.warning.getvalue(), app.warning.getvalue()
@@ -51,7 +51,7 @@ def build(make_app, rootdir: Path, tmp_path: Path, extensions: list[str]) -> Pat
 
 
 def test_a_website_build_compiles_no_selector(make_app, rootdir, tmp_path, compiled) -> None:
-    outdir = build(make_app, rootdir, tmp_path, ["myst_parser", "report.selectors"])
+    outdir = build(make_app, rootdir, tmp_path, ["myst_parser", "report.simpleselect"])
     assert compiled == [], f"soupsieve compiled {sorted(set(compiled))}"
     page = (outdir / "one.html").read_text(encoding="utf-8")
     # The theme did find what it looks for: collapsible entries and sections.
@@ -83,18 +83,18 @@ def test_same_elements_as_soupsieve(make_app, rootdir, tmp_path, monkeypatch) ->
             return ours(self, selector, *args, **kwargs)
         return select
 
-    for cls in (selectors.SimpleSelectTag, selectors.SimpleSelectSoup):
-        monkeypatch.setattr(cls, "select", checked(selectors.SimpleSelectTag.select, Tag.select))
-        monkeypatch.setattr(cls, "select_one", checked(selectors.SimpleSelectTag.select_one, Tag.select_one))
-    build(make_app, rootdir, tmp_path, ["myst_parser", "report.selectors"])
+    for cls in (simpleselect.SimpleSelectTag, simpleselect.SimpleSelectSoup):
+        monkeypatch.setattr(cls, "select", checked(simpleselect.SimpleSelectTag.select, Tag.select))
+        monkeypatch.setattr(cls, "select_one", checked(simpleselect.SimpleSelectTag.select_one, Tag.select_one))
+    build(make_app, rootdir, tmp_path, ["myst_parser", "report.simpleselect"])
     assert not differ, differ
     assert {s for s, hits in asked.items() if hits} >= set(THEME), f"never matched anything: {asked}"
 
 
 @pytest.mark.parametrize("selector", OTHERS)
 def test_other_selectors_are_left_to_soupsieve(selector: str) -> None:
-    assert selectors.parse(selector) is None
+    assert simpleselect.parse(selector) is None
     html = '<ul id="main"><li class="a b">x</li><li>y</li></ul><p>z</p>'
     if selector:
-        theirs, ours = BeautifulSoup(html, "html.parser"), selectors.SimpleSelectSoup(html, "html.parser")
+        theirs, ours = BeautifulSoup(html, "html.parser"), simpleselect.SimpleSelectSoup(html, "html.parser")
         assert [str(t) for t in ours.select(selector)] == [str(t) for t in theirs.select(selector)]
