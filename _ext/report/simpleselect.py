@@ -19,6 +19,7 @@ website's own sidebar and contents).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -27,7 +28,8 @@ from bs4 import BeautifulSoup, Tag
 COMPOUND = re.compile(r"(?P<name>[a-z][a-z0-9]*)?(?:\.(?P<cls>-?[_a-zA-Z][\w-]*))?")
 
 
-def parse(selector: str) -> list[tuple[str | None, str | None]] | None:
+@functools.lru_cache(maxsize=None)  # the theme asks the same few, once per list item
+def parse(selector: str) -> tuple[tuple[str | None, str | None], ...] | None:
     """The compounds of SELECTOR, parent first, or None if it is not that simple."""
     compounds = []
     for part in selector.split(">"):
@@ -35,7 +37,7 @@ def parse(selector: str) -> list[tuple[str | None, str | None]] | None:
         if not match or not (match["name"] or match["cls"]):
             return None
         compounds.append((match["name"], match["cls"]))
-    return compounds
+    return tuple(compounds)
 
 
 def _is(tag, compound: tuple[str | None, str | None]) -> bool:
@@ -55,28 +57,29 @@ def _matches(tag: Tag, compounds) -> bool:
 class SimpleSelectTag(Tag):
     """A tag that matches the simple selectors itself."""
 
+    def _matching(self, compounds):
+        """The tags below this one that COMPOUNDS match, in document order."""
+        return (tag for tag in self.descendants if _matches(tag, compounds))
+
     def select(self, selector, namespaces=None, limit=None, **kwargs):
         compounds = None if (namespaces or limit or kwargs) else parse(selector)
         if compounds is None:
             return Tag.select(self, selector, namespaces, limit, **kwargs)
-        return [tag for tag in self.find_all(True) if _matches(tag, compounds)]
+        return list(self._matching(compounds))
 
     def select_one(self, selector, namespaces=None, **kwargs):
         compounds = None if (namespaces or kwargs) else parse(selector)
         if compounds is None:
             return Tag.select_one(self, selector, namespaces, **kwargs)
-        return next((tag for tag in self.find_all(True) if _matches(tag, compounds)), None)
+        return next(self._matching(compounds), None)
 
 
-class SimpleSelectSoup(BeautifulSoup):
+class SimpleSelectSoup(BeautifulSoup, SimpleSelectTag):
     """BeautifulSoup whose tags are SimpleSelectTag, the document included."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("element_classes", {Tag: SimpleSelectTag})
         super().__init__(*args, **kwargs)
-
-    select = SimpleSelectTag.select
-    select_one = SimpleSelectTag.select_one
 
 
 def setup(app):
