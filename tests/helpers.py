@@ -139,9 +139,10 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str, every: 
         time.sleep(every)
 
 
-def pdftotext(pdf: Path) -> str:
+def pdftotext(pdf: Path, *options: str) -> str:
+    """The PDF's text layer; OPTIONS are pdftotext's (-layout, -f N -l M …)."""
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True, text=True, check=True,
     ).stdout
 

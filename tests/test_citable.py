@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +28,7 @@ import yaml
 from lxml import etree, html
 from pybtex.database import parse_string
 
-from helpers import REPORT, ROOT, SLUG, compact, line_of, pages_of, text_of, xhtml_pages
+from helpers import REPORT, ROOT, SLUG, compact, line_of, pages_of, pdftotext, text_of, xhtml_pages
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from report import citation  # noqa: E402
@@ -195,8 +194,7 @@ def pdf_bibtex(pdf: Path) -> tuple[str, str]:
     """The page of the PDF holding the colophon's BibTeX entry, and the entry,
     as the PDF's text layer gives them laid out as on the page (the entry from
     its @techreport line to the closing brace)."""
-    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                            capture_output=True, text=True, check=True).stdout
+    layout = pdftotext(pdf, "-layout")
     for page in layout.split("\f"):
         found = re.search(r"^\s*@techreport\{.*?^\s*\}\s*$", page, re.MULTILINE | re.DOTALL)
         if found:

@@ -47,7 +47,7 @@ from pypdf import PdfReader
 from helpers import (HANGUL, HANGUL_WORD, NS, REPORT, REQUIRED, ROOT, SLUG, XML_LANG, ReadTheDocs, index_pages,
                      index_groups, Recorder, assert_built, assert_contains_required, broken_links, compact,
                      copy_project, epub_outline, epubcheck, hosted_download_problems, html_outline,
-                     labels_without_anchor, make, meta, package, pages_of, parse_xml, pdf_outline,
+                     labels_without_anchor, make, meta, package, pages_of, parse_xml, pdf_outline, pdftotext,
                      serve, spine, tab, text_runs, visit, xhtml_pages)
 
 KO = REPORT["ko"]
@@ -501,8 +501,7 @@ def test_pdf_index_entries_are_korean(ko_pdf_file: Path) -> None:
     """Index entries are translated with the text (gettext_additional_targets):
     the Korean book's index once listed "Camp David" and "Kim Il Sung"."""
     first, last = index_pages(ko_pdf_file)
-    text = subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(ko_pdf_file), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdftotext(ko_pdf_file, "-f", str(first), "-l", str(last))
     lines = [line for line in text.splitlines()[1:] if line.strip() and not line.strip().isdigit()
              and "버전" not in line]
     assert len(lines) > 30, lines

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT, index_pages
+from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT, index_pages, pdftotext
 
 pytestmark = pytest.mark.requires_tex
 
@@ -121,9 +121,7 @@ def test_index_in_the_text_font_with_numbers_filed_as_words(
     fonts = subprocess.run(["pdffonts", "-f", str(first), "-l", str(last), str(pdf)],
                            capture_output=True, text=True, check=True).stdout
     assert "Pagella" in fonts and "Mono" not in fonts, fonts
-    lines = [line.strip() for line in subprocess.run(
-        ["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
-        capture_output=True, text=True, check=True).stdout.splitlines()]
+    lines = [line.strip() for line in pdftotext(pdf, "-f", str(first), "-l", str(last)).splitlines()]
     # Numbers filed as read: no group of symbols before the letters ("6자회담" as
     # "육자회담" under ㅇ; "38th parallel" as "thirty-eighth parallel" under T).
     assert symbols not in lines, f"a {symbols!r} group in the index"

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import compact, parse_xml
+from helpers import compact, parse_xml, pdftotext
 from lxml import etree
 from pypdf import PdfReader
 
@@ -25,8 +25,7 @@ def pdf(request) -> Path:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = pdftotext(pdf, "-layout")
     return text.split("\f")[:-1]
 
 
