@@ -74,6 +74,37 @@ def test_no_overfull_box_in_the_whole_book(edition: str, request: pytest.Fixture
     assert not overfull, "\n".join(overfull)
 
 
+# Unicode's characters for Latin ligatures (U+FB00–U+FB06: ff, fi, fl, ffi, ffl, ſt, st).
+LIGATURE = re.compile("[\ufb00-\ufb06]")
+
+
+def ligature_characters(pdf: Path) -> list[str]:
+    """'page N: word' for each word of PDF's text layer spelt with a ligature's
+    character instead of its letters (pdftotext ends each page with a form feed)."""
+    return [f"page {number}: {word}"
+            for number, page in enumerate(pdftotext(pdf).split("\f"), start=1)
+            for word in page.split() if LIGATURE.search(word)]
+
+
+@pytest.mark.parametrize("edition", ["pdf_file", "ko_pdf_file"])
+def test_text_layer_spells_ligatures_out(edition: str, request: pytest.FixtureRequest) -> None:
+    """A search, a copy or a screen reader gets "Office" from the text layer
+    (\\XeTeXgenerateactualtext, report.latexsettings); both editions have the word."""
+    pdf = request.getfixturevalue(edition)
+    found = ligature_characters(pdf)
+    assert not found, f"{pdf}: ligature characters in the text layer: {found[:10]}"
+    assert "Office" in pdftotext(pdf)
+
+
+def test_ligature_check_sees_a_pdf_typeset_without_actualtext(tmp_path: Path) -> None:
+    (tmp_path / "ligatures.tex").write_text(
+        "\\documentclass{article}\\usepackage{fontspec}\\setmainfont{TeX Gyre Pagella}\n"
+        "\\begin{document}\nThe Office reaffirmed it.\n\\end{document}\n", encoding="utf-8")
+    subprocess.run(["xelatex", "-interaction=batchmode", "ligatures.tex"], cwd=tmp_path,
+                   capture_output=True, check=True)
+    assert ligature_characters(tmp_path / "ligatures.pdf") == ["page 1: O\ufb00ice", "page 1: rea\ufb00irmed"]
+
+
 # Sphinx's geometry: 1in side margins (hmargin) on A4.
 RIGHT_EDGE = 595.28 - 72
 WORD_BOX = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')

@@ -98,6 +98,10 @@ KOREAN_PREAMBLE = r"""
 """
 #: Typography of every edition's PDF.
 TYPOGRAPHY = r"""
+% The text layer carries the letters a ligature stands for: "Office", not
+% "O" + U+FB00 (the ff ligature) + "ice", which a search, a copy or a screen
+% reader takes for another word. XeTeX gives each run of text its ActualText.
+\XeTeXgenerateactualtext=1
 % One word space after every full stop: the report's abbreviations ("Inc.",
 % "U.S.", "v.") end no sentence, and a wider space there reads as a gap.
 \frenchspacing
