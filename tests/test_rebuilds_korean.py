@@ -1,10 +1,13 @@
 """The Korean edition's rebuilds equal its clean builds, beside an English build.
 
 As tests/test_rebuilds.py, for the translated edition: a private copy of the
-project is built in Korean (`make book LANGUAGE=ko`, PDF included), then in
-English into the same build folder (the other edition in between), then the
-Korean catalogs and the English sources they translate are edited, and the
-Korean edition is rebuilt incrementally and from scratch and compared.
+project is built in Korean, then in English into the same build folder (the
+other edition in between), then the Korean catalogs and the English sources
+they translate are edited, and the Korean edition is rebuilt incrementally and
+from scratch and compared. Every build here writes the LaTeX sources without
+typesetting them (`make epub latex html`): scripts/build.py typesets each PDF
+in a new folder, so equal sources give an equal PDF, and a session that starts
+from a typeset PDF is tests/test_rebuilds.py's.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ pytestmark = [pytest.mark.requires_tex, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def session(tmp_path_factory) -> Rebuilds:
     session = Rebuilds(tmp_path_factory.mktemp("rebuilds-ko"))
-    session.build(session.builddir, KO)
+    session.build(session.builddir, KO, targets=SOURCES)
     session.build(session.builddir, targets=SOURCES)
     return session
 
