@@ -147,6 +147,13 @@ def pdftotext(pdf: Path, *options: str) -> str:
     ).stdout
 
 
+def xelatex(outdir: Path, name: str) -> subprocess.CompletedProcess:
+    """One pass over OUTDIR/NAME.tex, stopping at the first error, as latexmk
+    -halt-on-error does."""
+    return subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+                          cwd=outdir, capture_output=True, text=True, timeout=120)
+
+
 def compact(text: str) -> str:
     """Letters and digits only, ligatures undone, lowercase: PDF text breaks
     lines, hyphenates and drops spaces, so texts are compared this way."""

@@ -16,16 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, pdftotext
+from helpers import ROOT, pdftotext, xelatex
 from report import latexsettings
 
 CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
-
-
-def xelatex(outdir: Path, name: str) -> subprocess.CompletedProcess:
-    """One pass, stopping at the first error, as latexmk -halt-on-error does."""
-    return subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
-                          cwd=outdir, capture_output=True, text=True, timeout=120)
 
 
 def check_log(*args: str) -> subprocess.CompletedProcess:
