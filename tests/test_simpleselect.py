@@ -5,11 +5,15 @@ On a small root with the book's theme (a sidebar two levels deep, pages with
 sections): a build with the extension compiles no selector; the theme alone
 compiles them (so the check can fail); both soups give the same elements for
 every selector the theme uses, on the pages built and on every tag of them.
+An EPUB build, which uses no theme of pydata-sphinx-theme's, imports neither
+BeautifulSoup nor the theme.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pydata_sphinx_theme.toctree
@@ -17,7 +21,8 @@ import pytest
 import soupsieve.css_parser
 from bs4 import BeautifulSoup, Tag
 
-from report import simpleselect
+from helpers import ROOT, clean_env
+from report import simplesoup
 
 # sphinx-book-theme 1.4 reads a transform's `app`, which Sphinx 9 deprecates;
 # the book's own builds run in a process of their own and never show it here.
@@ -63,6 +68,34 @@ def test_a_website_build_compiles_no_selector(make_app, rootdir, tmp_path, compi
     assert "<details" in page and "toc-h2" in page
 
 
+# In a process of its own: this one has imported them all above.
+IMPORTED_BY = """
+import sys
+from sphinx.cmd.build import build_main
+code = build_main(["-q", "-b", sys.argv[1], sys.argv[2], sys.argv[3]])
+print(code, *sorted(m for m in ("bs4", "soupsieve", "pydata_sphinx_theme") if m in sys.modules))
+"""
+
+
+def imported_by_a_build(builder: str, rootdir: Path, tmp_path: Path) -> list[str]:
+    srcdir = tmp_path / "selectors"
+    shutil.copytree(rootdir / "test-simpleselect", srcdir)
+    run = subprocess.run([sys.executable, "-c", IMPORTED_BY, builder, str(srcdir), str(tmp_path / builder)],
+                         capture_output=True, text=True, check=True, env=clean_env(PYTHONPATH=str(ROOT / "_ext")))
+    code, *modules = run.stdout.split()
+    assert code == "0", run.stderr
+    return modules
+
+
+def test_an_epub_build_imports_no_soup(rootdir, tmp_path) -> None:
+    assert imported_by_a_build("epub", rootdir, tmp_path) == []
+
+
+def test_a_website_build_imports_the_soup_it_patches(rootdir, tmp_path) -> None:
+    """The check above can fail: the same root's website does import them."""
+    assert imported_by_a_build("html", rootdir, tmp_path) == ["bs4", "pydata_sphinx_theme", "soupsieve"]
+
+
 def test_the_theme_alone_compiles_selectors(make_app, rootdir, tmp_path, compiled, monkeypatch) -> None:
     monkeypatch.setattr(pydata_sphinx_theme.toctree, "BeautifulSoup", BeautifulSoup)
     build(make_app, rootdir, tmp_path, ["myst_parser"])
@@ -88,9 +121,9 @@ def test_same_elements_as_soupsieve(make_app, rootdir, tmp_path, monkeypatch) ->
             return ours(self, selector, *args, **kwargs)
         return select
 
-    for cls in (simpleselect.SimpleSelectTag, simpleselect.SimpleSelectSoup):
-        monkeypatch.setattr(cls, "select", checked(simpleselect.SimpleSelectTag.select, Tag.select))
-        monkeypatch.setattr(cls, "select_one", checked(simpleselect.SimpleSelectTag.select_one, Tag.select_one))
+    for cls in (simplesoup.SimpleSelectTag, simplesoup.SimpleSelectSoup):
+        monkeypatch.setattr(cls, "select", checked(simplesoup.SimpleSelectTag.select, Tag.select))
+        monkeypatch.setattr(cls, "select_one", checked(simplesoup.SimpleSelectTag.select_one, Tag.select_one))
     build(make_app, rootdir, tmp_path, ["myst_parser", "report.simpleselect"])
     assert not differ, differ
     assert {s for s, hits in asked.items() if hits} >= set(THEME), f"never matched anything: {asked}"
@@ -98,8 +131,8 @@ def test_same_elements_as_soupsieve(make_app, rootdir, tmp_path, monkeypatch) ->
 
 @pytest.mark.parametrize("selector", OTHERS)
 def test_other_selectors_are_left_to_soupsieve(selector: str) -> None:
-    assert simpleselect.parse(selector) is None
+    assert simplesoup.parse(selector) is None
     html = '<ul id="main"><li class="a b">x</li><li>y</li></ul><p>z</p>'
     if selector:
-        theirs, ours = BeautifulSoup(html, "html.parser"), simpleselect.SimpleSelectSoup(html, "html.parser")
+        theirs, ours = BeautifulSoup(html, "html.parser"), simplesoup.SimpleSelectSoup(html, "html.parser")
         assert [str(t) for t in ours.select(selector)] == [str(t) for t in theirs.select(selector)]
