@@ -117,9 +117,11 @@ clean:  ## Remove the build outputs (not dist/ or the virtualenv)
 
 setup: $(VENV)/.installed  ## Create the virtualenv from requirements.txt
 
-# After `system`: Debian's python3 makes no venv without python3-venv.
+# After `system`: Debian's python3 makes no venv without python3-venv. An
+# existing virtualenv is updated, not made again: venv refuses a .venv that
+# is a symbolic link to one made elsewhere.
 $(VENV)/.installed: requirements.txt | system
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
