@@ -22,8 +22,11 @@ endif
 unexport LANGUAGE
 
 # Dates in every output follow the last commit, so two builds of one commit are
-# byte-identical (TeX's \today needs FORCE_SOURCE_DATE as well).
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+# byte-identical (TeX's \today needs FORCE_SOURCE_DATE as well). Outside a git
+# checkout, report.toml's modification time, which an exported archive stamps
+# with the commit's: the current time would make every build differ from the
+# last, and none of them up to date.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y report.toml)
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 

@@ -410,11 +410,27 @@ def test_release_needs_a_changelog_entry(tmp_path: Path) -> None:
     assert not (project / "dist").exists()
 
 
-def test_source_date_epoch_defaults_to_the_last_commit(tmp_path: Path) -> None:
-    if last_commit_time() is None:
-        pytest.skip("the sources are not a git checkout")
+def print_epoch(project: Path, tmp_path: Path, **env: str) -> list[str]:
+    """SOURCE_DATE_EPOCH and FORCE_SOURCE_DATE as PROJECT's Makefile sets them."""
     probe = tmp_path / "probe.mk"
     probe.write_text("print-epoch:\n\t@echo $(SOURCE_DATE_EPOCH) $(FORCE_SOURCE_DATE)\n")
     result = subprocess.run(["make", "-s", "-f", "Makefile", "-f", str(probe), "print-epoch"],
-                            cwd=ROOT, capture_output=True, text=True, env=clean_env())
-    assert result.stdout.split() == [str(last_commit_time()), "1"], result.stdout + result.stderr
+                            cwd=project, capture_output=True, text=True, env=clean_env(**env))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.split()
+
+
+def test_source_date_epoch_defaults_to_the_last_commit(tmp_path: Path) -> None:
+    if last_commit_time() is None:
+        pytest.skip("the sources are not a git checkout")
+    assert print_epoch(ROOT, tmp_path) == [str(last_commit_time()), "1"]
+
+
+def test_outside_git_source_date_epoch_is_report_toml_s_time(tmp_path: Path) -> None:
+    """An exported archive (no .git) builds with a fixed date, not the current
+    time, so a second build finds the first up to date."""
+    project = copy_project(tmp_path / "project")
+    os.utime(project / "report.toml", (1_790_000_000, 1_790_000_000))
+    no_git = {"GIT_DIR": str(tmp_path / "not-a-repository")}
+    assert print_epoch(project, tmp_path, **no_git) == ["1790000000", "1"]
+    assert print_epoch(project, tmp_path, **no_git) == ["1790000000", "1"]
