@@ -147,6 +147,12 @@ def pdftotext(pdf: Path, *options: str) -> str:
     ).stdout
 
 
+def check_log(*args: str) -> subprocess.CompletedProcess:
+    """scripts/check-latex-log.py on ARGS (log files, --srcdir), as the build runs it."""
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check-latex-log.py"), *args],
+                          capture_output=True, text=True)
+
+
 def xelatex(outdir: Path, name: str) -> subprocess.CompletedProcess:
     """One pass over OUTDIR/NAME.tex, stopping at the first error, as latexmk
     -halt-on-error does."""

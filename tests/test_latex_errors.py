@@ -12,19 +12,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, pdftotext, xelatex
+from helpers import check_log, pdftotext, xelatex
 from report import latexsettings
-
-CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
-
-
-def check_log(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CHECK_LOG), *args], capture_output=True, text=True)
-
 
 # -- Escaping ----------------------------------------------------------------------------
 

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT, index_pages, pdftotext, xelatex
+from helpers import HANGUL, HANGUL_WORD, REPORT, ROOT, check_log, index_pages, pdftotext, xelatex
 
 pytestmark = pytest.mark.requires_tex
-
-CHECK_LOG = ROOT / "scripts" / "check-latex-log.py"
-
 
 def sources_in_the_pdf() -> list[Path]:
     """Every document of the book except the landing page (the PDF has its own title page)."""
@@ -60,7 +56,7 @@ def test_cjk_font_is_used_only_for_hangul(pdf_file: Path) -> None:
 
 def test_latex_log_is_clean(pdf_file: Path) -> None:
     log = pdf_file.with_suffix(".log")
-    result = subprocess.run([sys.executable, str(CHECK_LOG), str(log)], capture_output=True, text=True)
+    result = check_log(str(log))
     assert result.returncode == 0, result.stderr
 
 
@@ -173,7 +169,7 @@ def test_index_in_the_text_font_with_numbers_filed_as_words(
 def test_log_check_catches_defects(tmp_path: Path, line: str, what: str) -> None:
     log = tmp_path / "book.log"
     log.write_text(f"This is XeTeX\n{line}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(CHECK_LOG), str(log)], capture_output=True, text=True)
+    result = check_log(str(log))
     assert result.returncode == 1
     assert f"{log}:2: {what}" in result.stderr
 
