@@ -32,6 +32,7 @@ today_fmt = "%d %B %Y"
 extensions = [
     "myst_parser",
     "report.pybtex_plugins",  # speed: pybtex's plugins looked up once (before sphinxcontrib.bibtex asks)
+    "report.gcfreeze",  # speed: the collector leaves what lives as long as the build alone
     "sphinxcontrib.bibtex",
     "report.fontcheck",  # each font the build names is installed, else one line names its package
     # Title, metadata and PDF typography follow -D language=ko (docs/korean-edition.md).
